@@ -1,0 +1,1 @@
+"""Courses: content loading, catalogue, enrolment, module reader, progress and role-plays."""
