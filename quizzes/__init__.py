@@ -1,0 +1,1 @@
+"""Quizzes: the quiz model, its YAML and GIFT formats, pure grading, attempts and views."""
