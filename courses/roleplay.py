@@ -287,6 +287,13 @@ class _Parser:
                 self.problem(start_line, f"'start' must be a node id, not {_kind(start)}")
             elif nodes and start not in nodes:
                 self.problem(start_line, f"'start' names no node: {start!r}")
+            elif nodes and "ending" in nodes[start].body and "choices" not in nodes[start].body:
+                self.problem(
+                    start_line,
+                    f"'start' names an ending ({start!r}): "
+                    "the learner would have nothing to choose",
+                )
+                start_ok = True
             else:
                 start_ok = bool(nodes)
         self.check_graph(nodes, start if start_ok else None)

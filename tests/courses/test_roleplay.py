@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import pickle
 from pathlib import Path
 from typing import Any
 
@@ -170,12 +171,14 @@ def test_nothing_is_rendered_for_an_invalid_file() -> None:
     assert seen == []
 
 
-def test_scenario_data_is_frozen() -> None:
+def test_scenario_is_frozen_and_picklable() -> None:
     scenario = scenario_of(BASE)
     with pytest.raises(AttributeError):
         scenario.title = "x"  # type: ignore[misc]
     with pytest.raises(AttributeError):
         scenario.nodes["knock"].choices[0].next = "x"  # type: ignore[misc]
+    # the loader may cache parsed scenarios out of process: they must survive pickling
+    assert pickle.loads(pickle.dumps(scenario)) == scenario  # noqa: S301 - our own bytes
 
 
 # --------------------------------------------------------------------------------------------
@@ -230,6 +233,15 @@ def test_missing_start() -> None:
 def test_start_is_not_a_node() -> None:
     problem = only_problem(changed("start: knock", "start: hello"))
     assert problem == Problem(PATH, 5, "'start' names no node: 'hello'")
+
+
+def test_start_is_an_ending() -> None:
+    problems = parse(changed("start: knock", "start: calm"))[1]
+    assert problems[0] == Problem(
+        PATH, 5, "'start' names an ending ('calm'): the learner would have nothing to choose"
+    )
+    # and the real first node is now out of reach
+    assert Problem(PATH, 7, "node 'knock' cannot be reached from the start") in problems
 
 
 def test_next_points_to_no_node() -> None:
@@ -656,7 +668,7 @@ COMPETENCIES = ("listening", "neutrality", "safety")
 def dags(draw: st.DrawFn) -> dict[str, Any]:
     """A valid scenario as plain data: edges only go from node i to a node j > i (acyclic),
     nodes without choices are endings, and nodes unreachable from n0 are dropped."""
-    size = draw(st.integers(min_value=1, max_value=9))
+    size = draw(st.integers(min_value=2, max_value=9))
     edges: dict[int, list[tuple[int, dict[str, int]]]] = {}
     for i in range(size):
         later = list(range(i + 1, size))
@@ -669,6 +681,7 @@ def dags(draw: st.DrawFn) -> dict[str, Any]:
                     st.sampled_from(later),
                     st.dictionaries(st.sampled_from(COMPETENCIES), st.integers(0, 5), max_size=3),
                 ),
+                min_size=1 if i == 0 else 0,  # the start is a turn, not an ending
                 max_size=3,
             )
         )
@@ -714,7 +727,7 @@ def test_best_scores_match_brute_force_over_all_paths(data: dict[str, Any]) -> N
     for node_id, index in rp.best_path(scenario):
         assert rp.better_choice(scenario, node_id, index) is None
     for path in rp.paths(scenario):
-        assert rp.advance(scenario, *path[-1]).ended if path else scenario.nodes["n0"].is_ending
+        assert path and rp.advance(scenario, *path[-1]).ended
 
 
 def _locations(data: Any, prefix: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
