@@ -1,0 +1,93 @@
+"""Passerelle's platform core: the application factory and what every feature shares."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+from training.config import ROOT_DIR, Config
+
+
+def create_app(config: dict[str, Any] | None = None) -> Flask:
+    """Build the app: configuration, extensions, blueprints, CLI, error pages, headers."""
+    app = Flask(
+        __name__,
+        instance_path=str(ROOT_DIR / "instance"),
+        template_folder=str(ROOT_DIR / "templates"),
+        static_folder=str(ROOT_DIR / "static"),
+    )
+    app.config.from_mapping(Config(app.instance_path).as_dict())
+    if config:
+        app.config.from_mapping(config)
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    if not app.testing:
+        app.logger.setLevel(logging.INFO)
+
+    _init_extensions(app)
+    _register_blueprints(app)
+    _register_cli(app)
+
+    from training.errors import init_errors
+    from training.security import init_security
+    from training.templating import init_templating
+
+    init_errors(app)
+    init_security(app)
+    init_templating(app)
+    return app
+
+
+def _init_extensions(app: Flask) -> None:
+    from training.extensions import babel, csrf, db, limiter, login_manager, migrate
+    from training.i18n import select_locale
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(ROOT_DIR / "migrations"))
+    csrf.init_app(app)
+    limiter.init_app(app)
+    babel.init_app(
+        app,
+        locale_selector=select_locale,
+        default_translation_directories=str(ROOT_DIR / "translations"),
+    )
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message_category = "info"
+    from flask_babel import lazy_gettext
+
+    login_manager.login_message = lazy_gettext("Please log in to open this page.")
+
+    from training.models import User
+
+    @login_manager.user_loader
+    def load_user(user_id: str) -> User | None:
+        """Sessions carry ``id:session_version``; an old version (password changed) is refused."""
+        ident, _, version = user_id.partition(":")
+        if not ident.isdigit() or not version.isdigit():
+            return None
+        user = db.session.get(User, int(ident))
+        if user is None or user.session_version != int(version):
+            return None
+        return user
+
+
+def _register_blueprints(app: Flask) -> None:
+    from certificates.views import bp as certificates_bp
+    from courses.views import bp as courses_bp
+    from quizzes.views import bp as quizzes_bp
+    from training.admin_views import bp as admin_bp
+    from training.auth_views import bp as auth_bp
+    from training.main_views import bp as main_bp
+
+    for blueprint in (main_bp, auth_bp, admin_bp, courses_bp, quizzes_bp, certificates_bp):
+        app.register_blueprint(blueprint)
+
+
+def _register_cli(app: Flask) -> None:
+    from training.cli import demo_command, users_cli
+
+    app.cli.add_command(users_cli)
+    app.cli.add_command(demo_command)

@@ -128,7 +128,9 @@ def split_front_matter(text: str, path: str) -> tuple[Any, str, int]:
     """
     lines = text.splitlines(keepends=True)
     if not lines or lines[0].strip() != "---":
-        raise ContentError([Problem(path, 1, "missing front matter: the file must start with '---'")])
+        raise ContentError(
+            [Problem(path, 1, "missing front matter: the file must start with '---'")]
+        )
     for index in range(1, len(lines)):
         if lines[index].strip() == "---":
             meta = load_yaml_text("".join(lines[1:index]), path, first_line=2)

@@ -1,0 +1,76 @@
+# Passerelle — the two commands a new user needs: `make run` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+export FLASK_APP := app.py
+TEST_DATABASE_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/passerelle_test
+HOST ?= 127.0.0.1
+PORT ?= 5000
+WORKERS ?= 2
+
+.PHONY: run test test-sqlite test-postgres serve bench lint format translations extract-messages check-content clean
+
+$(BIN)/activate:
+	@$(PYTHON) -m venv $(VENV) || { echo "Could not create a virtualenv: on Debian, apt-get install python3-venv"; exit 1; }
+
+$(VENV)/.installed: requirements.txt | $(BIN)/activate
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -r requirements.txt
+	@touch $@
+
+$(VENV)/.dev-installed: requirements-dev.txt $(VENV)/.installed
+	$(BIN)/pip install --quiet -r requirements-dev.txt
+	@touch $@
+
+translations: $(VENV)/.installed
+	@$(BIN)/pybabel compile --use-fuzzy -q -d translations
+
+## make run: install, migrate, load the demo data and serve on http://127.0.0.1:5000
+run: $(VENV)/.installed translations
+	$(BIN)/flask db upgrade
+	$(BIN)/flask demo
+	@echo "Passerelle is starting on http://$(HOST):$(PORT)"
+	$(BIN)/flask run --host $(HOST) --port $(PORT)
+
+## make serve: production-style server (gunicorn); set SECRET_KEY, DATABASE_URL, REDIS_URL
+serve: $(VENV)/.installed translations
+	$(BIN)/flask db upgrade
+	$(BIN)/gunicorn --bind $(HOST):$(PORT) --workers $(WORKERS) --access-logfile - 'app:app'
+
+## make test: lint, then the whole suite on SQLite, then again on PostgreSQL when reachable
+test: $(VENV)/.dev-installed translations lint test-sqlite test-postgres
+
+lint:
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+test-sqlite:
+	$(BIN)/python -m pytest -p no:cacheprovider
+
+test-postgres:
+	@if $(BIN)/python -m tests.support.pg_ready "$(TEST_DATABASE_URL)"; then \
+		echo "== PostgreSQL: running the suite again on $(TEST_DATABASE_URL)"; \
+		TEST_DATABASE_URL="$(TEST_DATABASE_URL)" $(BIN)/python -m pytest -p no:cacheprovider; \
+	elif [ "$$CI" = "true" ]; then \
+		echo "PostgreSQL is required under CI=true but $(TEST_DATABASE_URL) is not reachable"; exit 1; \
+	else \
+		echo "SKIPPED: PostgreSQL suite ($(TEST_DATABASE_URL) not reachable; set TEST_DATABASE_URL)"; \
+	fi
+
+## make bench: requests/s and render ratios against baselines measured in the same run
+bench: $(VENV)/.dev-installed translations
+	$(BIN)/python -m bench
+
+check-content: $(VENV)/.installed
+	$(BIN)/flask courses check
+
+format: $(VENV)/.dev-installed
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+extract-messages: $(VENV)/.installed
+	$(BIN)/pybabel extract -q -F babel.cfg -k _l -k lazy_gettext -o translations/messages.pot .
+	$(BIN)/pybabel update -q -i translations/messages.pot -d translations --no-fuzzy-matching
+
+clean:
+	rm -rf $(VENV) instance/passerelle.sqlite3

@@ -1,0 +1,147 @@
+"""Shared fixtures: app, client, runner, an auth helper and factories (Flask tutorial style)."""
+
+from __future__ import annotations
+
+import email
+import email.policy
+import itertools
+import os
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient, FlaskCliRunner
+from flask_migrate import upgrade
+
+from tests.support.database import empty_all_tables, test_database_url
+from training import create_app
+from training.extensions import db
+
+ROOT = Path(__file__).resolve().parent.parent
+IN_CI = os.environ.get("CI") == "true"
+PASSWORD = "correct horse battery"
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """Build the schema once per session with the real migrations (`flask db upgrade`)."""
+    url = test_database_url(str(tmp_path_factory.mktemp("db")))
+    app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": url})
+    with app.app_context():
+        upgrade(directory=str(ROOT / "migrations"))
+        db.engine.dispose()
+    return url
+
+
+def make_app(database_url: str, tmp_path: Path, **overrides: object) -> Flask:
+    config = {
+        "TESTING": True,
+        "SECRET_KEY": "test-secret",
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "WTF_CSRF_ENABLED": False,
+        "OUTBOX_DIR": str(tmp_path / "outbox"),
+        "BASE_URL": "http://localhost",
+        "RATELIMIT_STORAGE_URI": "memory://",
+        "CERTIFICATE_PDFA": False,
+    }
+    config.update(overrides)
+    return create_app(config)
+
+
+@pytest.fixture
+def app_config() -> dict[str, object]:
+    """Override in a test module to change the app's configuration."""
+    return {}
+
+
+@pytest.fixture
+def app(database_url: str, tmp_path: Path, app_config: dict[str, object]) -> Iterator[Flask]:
+    application = make_app(database_url, tmp_path, **app_config)
+    with application.app_context():
+        yield application
+        empty_all_tables(db)
+        db.session.remove()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app: Flask) -> FlaskCliRunner:
+    return app.test_cli_runner()
+
+
+_sequence = itertools.count(1)
+
+
+@pytest.fixture
+def make_user(app: Flask):
+    """Factory: make_user(role="trainer", email=..., full_name=..., password=...)."""
+    from training import accounts
+
+    def factory(
+        role: str = "learner",
+        *,
+        email: str | None = None,
+        display_name: str | None = None,
+        full_name: str | None = None,
+        password: str = PASSWORD,
+        language: str = "en",
+        verified: bool = True,
+    ):
+        n = next(_sequence)
+        return accounts.create_user(
+            email or f"{role}{n}@example.test",
+            display_name=display_name or f"{role.title()} {n}",
+            full_name=full_name or f"{role.title()} Person {n}",
+            password=password,
+            role=role,
+            language=language,
+            verified=verified,
+        )
+
+    return factory
+
+
+class AuthActions:
+    def __init__(self, client: FlaskClient) -> None:
+        self._client = client
+
+    def login(self, email: str, password: str = PASSWORD, **extra: object):
+        return self._client.post("/login", data={"email": email, "password": password, **extra})
+
+    def logout(self):
+        return self._client.post("/logout")
+
+
+@pytest.fixture
+def auth(client: FlaskClient) -> AuthActions:
+    return AuthActions(client)
+
+
+@pytest.fixture
+def login_as(client: FlaskClient, make_user):
+    """login_as("trainer") → a new user of that role, logged in on `client`."""
+
+    def do(role: str = "learner", **kwargs: object):
+        user = make_user(role, **kwargs)
+        response = AuthActions(client).login(user.email)
+        assert response.status_code == 302, response.data[:500]
+        return user
+
+    return do
+
+
+def outbox_links(app: Flask) -> list[str]:
+    """Every link written to the mail outbox, oldest first."""
+    outbox = Path(app.config["OUTBOX_DIR"])
+    links: list[str] = []
+    for path in sorted(outbox.glob("*.eml")):
+        message = email.message_from_bytes(path.read_bytes(), policy=email.policy.default)
+        links += re.findall(r"https?://\S+", message.get_content())
+    return links

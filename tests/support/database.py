@@ -1,0 +1,41 @@
+"""Test databases: a fresh SQLite file, or the PostgreSQL of TEST_DATABASE_URL, built by the
+real Alembic migrations once per test session and emptied between tests."""
+
+from __future__ import annotations
+
+import os
+
+import psycopg
+from sqlalchemy import delete
+from sqlalchemy.engine import make_url
+
+
+def test_database_url(tmp_dir: str) -> str:
+    url = os.environ.get("TEST_DATABASE_URL")
+    if not url:
+        return f"sqlite:///{tmp_dir}/test.sqlite3"
+    reset_postgres_database(url)
+    return url
+
+
+def reset_postgres_database(url: str) -> None:
+    """Drop and recreate the test database so every run starts from migrations."""
+    parsed = make_url(url)
+    name = parsed.database or "passerelle_test"
+    with psycopg.connect(
+        host=parsed.host or "127.0.0.1",
+        port=parsed.port or 5432,
+        user=parsed.username or "postgres",
+        password=parsed.password or None,
+        dbname="postgres",
+        autocommit=True,
+    ) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{name}"')
+
+
+def empty_all_tables(db) -> None:  # noqa: ANN001 - the Flask-SQLAlchemy extension
+    db.session.rollback()
+    for table in reversed(db.metadata.sorted_tables):
+        db.session.execute(delete(table))
+    db.session.commit()

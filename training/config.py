@@ -1,0 +1,72 @@
+"""Configuration read from the environment (twelve-factor style).
+
+Every setting has a safe development default so `make run` works on a fresh machine; production
+sets SECRET_KEY, DATABASE_URL, REDIS_URL and SESSION_COOKIE_SECURE through the environment.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+ROOT_DIR = Path(__file__).resolve().parent.parent
+
+
+def _bool(name: str, default: bool) -> bool:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _int(name: str, default: int) -> int:
+    value = os.environ.get(name)
+    return int(value) if value else default
+
+
+class Config:
+    """Defaults for every setting; each can be overridden by an environment variable."""
+
+    def __init__(self, instance_path: str) -> None:
+        env = os.environ.get
+        self.SECRET_KEY = env("SECRET_KEY", "dev-only-change-me")
+        self.SQLALCHEMY_DATABASE_URI = env(
+            "DATABASE_URL", f"sqlite:///{Path(instance_path) / 'passerelle.sqlite3'}"
+        )
+        self.SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+        self.COURSES_DIR = env("COURSES_DIR", str(ROOT_DIR / "content"))
+        self.BASE_URL = env("BASE_URL", "http://127.0.0.1:5000")
+        self.ORGANISATION_NAME = env("ORGANISATION_NAME", "Passerelle training centre")
+        self.ORGANISATION_LOGO = env("ORGANISATION_LOGO", "img/logo.svg")
+        self.CERTIFICATE_PDFA = _bool("CERTIFICATE_PDFA", True)
+        self.MAX_CONTENT_LENGTH = _int("MAX_CONTENT_LENGTH", 2 * 1024 * 1024)
+        self.REDIS_URL = env("REDIS_URL")
+        self.RATELIMIT_STORAGE_URI = env("REDIS_URL", "memory://")
+        self.RATELIMIT_ENABLED = _bool("RATELIMIT_ENABLED", True)
+        self.RATELIMIT_HEADERS_ENABLED = True
+        self.LOGIN_RATE_LIMIT = env("LOGIN_RATE_LIMIT", "10 per minute")
+        self.VERIFY_RATE_LIMIT = env("VERIFY_RATE_LIMIT", "60 per minute")
+        self.PASSWORD_RESET_HOURS = _int("PASSWORD_RESET_HOURS", 2)
+        self.INVITE_DAYS = _int("INVITE_DAYS", 14)
+        self.MAIL_SENDER = env("MAIL_SENDER", "Passerelle <no-reply@passerelle.invalid>")
+        self.SMTP_HOST = env("SMTP_HOST")
+        self.SMTP_PORT = _int("SMTP_PORT", 587)
+        self.SMTP_USER = env("SMTP_USER")
+        self.SMTP_PASSWORD = env("SMTP_PASSWORD")
+        self.SMTP_STARTTLS = _bool("SMTP_STARTTLS", True)
+        self.OUTBOX_DIR = env("OUTBOX_DIR", str(Path(instance_path) / "outbox"))
+        self.SESSION_COOKIE_HTTPONLY = True
+        self.SESSION_COOKIE_SAMESITE = "Lax"
+        self.SESSION_COOKIE_SECURE = _bool("SESSION_COOKIE_SECURE", False)
+        self.REMEMBER_COOKIE_HTTPONLY = True
+        self.REMEMBER_COOKIE_SAMESITE = "Lax"
+        self.REMEMBER_COOKIE_SECURE = self.SESSION_COOKIE_SECURE
+        self.WTF_CSRF_TIME_LIMIT = None  # a long quiz must not lose its token
+        self.BABEL_DEFAULT_LOCALE = "en"
+        self.LANGUAGES = ("en", "fr")
+        self.QUIZ_GRACE_SECONDS = _int("QUIZ_GRACE_SECONDS", 60)
+        self.AT_RISK_DAYS = _int("AT_RISK_DAYS", 14)
+        self.CONTENT_AUTO_RELOAD = _bool("CONTENT_AUTO_RELOAD", True)
+
+    def as_dict(self) -> dict[str, object]:
+        return dict(vars(self))

@@ -1,0 +1,113 @@
+"""Account and admin forms (WTForms through Flask-WTF, so every form carries a CSRF token)."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, EmailField, HiddenField, PasswordField, SelectField, StringField
+from wtforms.validators import DataRequired, Email, EqualTo, Length
+
+from training.models import ROLES
+from training.passwords import MAX_LENGTH, MIN_LENGTH
+
+LANGUAGE_CHOICES = [("en", "English"), ("fr", "Français")]
+
+
+def _new_password_field(label: str) -> PasswordField:
+    return PasswordField(
+        label,
+        validators=[DataRequired(), Length(min=MIN_LENGTH, max=MAX_LENGTH)],
+        render_kw={"autocomplete": "new-password", "minlength": MIN_LENGTH},
+        description=_l("%(min)d to %(max)d characters.", min=MIN_LENGTH, max=MAX_LENGTH),
+    )
+
+
+class RegisterForm(FlaskForm):
+    email = EmailField(
+        _l("Email"),
+        validators=[DataRequired(), Email(), Length(max=254)],
+        render_kw={"autocomplete": "email"},
+    )
+    display_name = StringField(
+        _l("Display name"),
+        validators=[DataRequired(), Length(max=80)],
+        render_kw={"autocomplete": "nickname"},
+        description=_l("Shown to your trainer and on the platform."),
+    )
+    full_name = StringField(
+        _l("Full name"),
+        validators=[DataRequired(), Length(max=160)],
+        render_kw={"autocomplete": "name"},
+        description=_l("Printed on your certificates exactly as written here."),
+    )
+    password = _new_password_field(_l("Password"))
+    confirm = PasswordField(
+        _l("Repeat the password"),
+        validators=[DataRequired(), EqualTo("password", message=_l("The passwords differ."))],
+        render_kw={"autocomplete": "new-password"},
+    )
+    language = SelectField(_l("Language"), choices=LANGUAGE_CHOICES)
+
+
+class LoginForm(FlaskForm):
+    email = EmailField(
+        _l("Email"),
+        validators=[DataRequired(), Length(max=254)],
+        render_kw={"autocomplete": "email"},
+    )
+    password = PasswordField(
+        _l("Password"),
+        validators=[DataRequired(), Length(max=MAX_LENGTH)],
+        render_kw={"autocomplete": "current-password"},
+    )
+    remember = BooleanField(_l("Keep me logged in on this device"))
+    next = HiddenField()
+
+
+class ForgotPasswordForm(FlaskForm):
+    email = EmailField(
+        _l("Email"), validators=[DataRequired(), Email(), Length(max=254)],
+        render_kw={"autocomplete": "email"},
+    )  # fmt: skip
+
+
+class SetPasswordForm(FlaskForm):
+    password = _new_password_field(_l("New password"))
+    confirm = PasswordField(
+        _l("Repeat the new password"),
+        validators=[DataRequired(), EqualTo("password", message=_l("The passwords differ."))],
+        render_kw={"autocomplete": "new-password"},
+    )
+
+
+class ChangePasswordForm(SetPasswordForm):
+    current_password = PasswordField(
+        _l("Current password"),
+        validators=[DataRequired(), Length(max=MAX_LENGTH)],
+        render_kw={"autocomplete": "current-password"},
+    )
+
+
+class ProfileForm(FlaskForm):
+    display_name = StringField(_l("Display name"), validators=[DataRequired(), Length(max=80)])
+    full_name = StringField(
+        _l("Full name"),
+        validators=[DataRequired(), Length(max=160)],
+        description=_l("Printed on certificates issued from now on."),
+    )
+
+
+class LanguageForm(FlaskForm):
+    language = SelectField(_l("Language"), choices=LANGUAGE_CHOICES)
+    next = HiddenField()
+
+
+ROLE_LABELS = {"learner": _l("Learner"), "trainer": _l("Trainer"), "admin": _l("Administrator")}
+
+
+class RoleForm(FlaskForm):
+    role = SelectField(_l("Role"), choices=[(r, ROLE_LABELS[r]) for r in ROLES])
+
+
+class EmptyForm(FlaskForm):
+    """A form with only the CSRF token (logout, mark as done, one-click actions)."""
