@@ -20,7 +20,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal
 
 import yaml
 
@@ -39,7 +39,7 @@ _NUM_RANGE = re.compile(rf"^({_NUMBER})\.\.({_NUMBER})$")
 _NUM_TOL = re.compile(rf"^({_NUMBER})(?::({_NUMBER}))?$")
 _SENTENCE_END = re.compile(r"^[.?!,:)\]»]+$")
 
-GiftType = str  # single | multiple | true_false | short_answer | numeric | matching
+GiftType = Literal["single", "multiple", "true_false", "short_answer", "numeric", "matching"]
 
 
 @dataclass
@@ -194,8 +194,9 @@ def _parse_block(block: str, start: int, path: str, problems: list[Problem]) -> 
     if suffix and not re.search(r"\w", suffix) and not _SENTENCE_END.match(suffix):
         warn(offset + close_at, f"stray text {suffix!r} after the answers ignored")
         suffix = ""
-    if suffix:
-        prompt = f"{prompt} _____ {suffix}".replace(" _____ .", " _____.").strip()
+    if suffix:  # a missing-word question: the blank goes where the braces were
+        joint = "" if suffix[0] in ".,;:!?)»" else " "
+        prompt = f"{prompt} _____{joint}{suffix}".strip()
     if not inner.strip():
         warn(offset + open_at, f"essay {_label(name, prompt)} cannot be graded: not imported")
         return None

@@ -9,8 +9,10 @@ order in the quiz file, never the shuffled display order, so grading does not de
 - ``short_answer``: ``str``
 - ``numeric``: ``str`` or number; ``"1,5"`` and ``"1.5"`` both mean 1.5, spaces are ignored
 - ``matching``: ``dict`` {left index: right index}, both indices into ``question.pairs``
-  (keys and values may be digit strings, as they come back from JSON)
 - ``ordering``: ``list[int]``, item indices in the order the learner put them
+
+Wherever an index is expected, a digit string (``"2"``) is accepted too: form values are text and
+JSON turns dict keys into text.
 
 A missing answer, ``None``, ``""``, ``[]`` or ``{}`` is *unanswered* (0 points). An answer of the
 wrong shape (a string for ``single``, an index out of range, an ordering that is not a

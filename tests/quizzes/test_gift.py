@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pytest
 import yaml
+from hypothesis import given
+from hypothesis import strategies as st
 
 from quizzes.gift import (
     gift_to_json,
@@ -100,6 +102,7 @@ def test_missing_word() -> None:
     item = one("Grant is {~buried =entombed ~living} in Grant's tomb.")
     assert item["prompt"] == "Grant is _____ in Grant's tomb."
     assert one("Two plus two is {=four}.")["prompt"] == "Two plus two is _____."
+    assert one("{=Paris} is the capital.")["prompt"] == "_____ is the capital."
 
 
 def test_numeric_forms() -> None:
@@ -245,6 +248,14 @@ def test_to_quiz_questions_grades_like_yaml() -> None:
     assert grade_question(by_id["pi"], "3,1418").status == "right"
     assert grade_question(by_id["primes"], [0, 1]).status == "right"
     assert grade_question(by_id["match"], {0: 0, 1: 1, 2: 2}).status == "right"
+
+
+@given(st.text(alphabet="ab \n{}=~#:%-.>\\[]1/TF", max_size=60))
+def test_any_text_parses_without_raising(text: str) -> None:
+    questions, problems = parse_gift(text, "t.gift")
+    json.dumps(gift_to_json(questions))
+    assert all(p.line >= 1 for p in problems)
+    to_quiz_questions(questions)
 
 
 # --- the real Moodle files -----------------------------------------------------------------
