@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import email_validator
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, HiddenField, PasswordField, SelectField, StringField
@@ -9,6 +10,12 @@ from wtforms.validators import DataRequired, Email, EqualTo, Length
 
 from training.models import ROLES
 from training.passwords import MAX_LENGTH, MIN_LENGTH
+
+# The demo and test accounts use the reserved ".test" domain (RFC 2606); let the validator
+# accept it (email-validator documents editing this list).
+email_validator.SPECIAL_USE_DOMAIN_NAMES = [
+    name for name in email_validator.SPECIAL_USE_DOMAIN_NAMES if name != "test"
+]
 
 LANGUAGE_CHOICES = [("en", "English"), ("fr", "Français")]
 

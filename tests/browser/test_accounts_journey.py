@@ -1,0 +1,42 @@
+"""Register, confirm by the emailed link, log in, switch to French, log out — in Chromium."""
+
+from __future__ import annotations
+
+from tests.browser.conftest import assert_accessible
+from tests.conftest import outbox_links
+
+
+def test_register_login_french_logout(page, live_server, app):
+    page.goto("/")
+    assert_accessible(page, "home")
+    page.get_by_role("link", name="Create an account").first.click()
+    page.get_by_label("Email").fill("nadia@example.test")
+    page.get_by_label("Display name").fill("Nadia")
+    page.get_by_label("Full name").fill("Nadia Benali")
+    page.get_by_label("Password", exact=True).fill("a long enough password")
+    page.get_by_label("Repeat the password").fill("a long enough password")
+    assert_accessible(page, "register")
+    page.get_by_role("button", name="Create my account").click()
+    assert page.get_by_role("heading", name="Check your inbox").is_visible()
+    assert_accessible(page)
+
+    confirm = [link for link in outbox_links(app) if "/confirm/" in link][-1]
+    page.goto(confirm.replace("http://localhost", live_server))
+    page.get_by_role("button", name="Confirm my address").click()
+    assert page.get_by_text("Your address is confirmed").is_visible()
+    page.get_by_role("button", name="Log out").click()
+
+    page.goto("/login")
+    assert_accessible(page, "login")
+    page.get_by_label("Email").fill("nadia@example.test")
+    page.get_by_label("Password").fill("a long enough password")
+    page.get_by_role("button", name="Log in").click()
+    assert page.get_by_text("Welcome back, Nadia").is_visible()
+
+    page.get_by_label("Language").select_option("fr")
+    page.get_by_role("button", name="Change language").click()
+    assert page.locator("html").get_attribute("lang") == "fr"
+    assert_accessible(page, "home-fr")
+
+    page.locator("form[action='/logout'] button").click()
+    assert page.locator("a[href='/login']").first.is_visible()
