@@ -149,11 +149,8 @@ class StaticFileFetcher(URLFetcher):
             return _decode_data_url(url, rest)
         if scheme == "file":
             path = self.resolve(url)
-            mime, _ = mimetypes.guess_type(path.name)
             return URLFetcherResponse(
-                path.as_uri(),
-                path.read_bytes(),
-                {"Content-Type": mime or "application/octet-stream"},
+                path.as_uri(), path.read_bytes(), {"Content-Type": _content_type(path)}
             )
         raise URLRefusedError(f"refused to fetch {url!r}: only bundled static files are served")
 
@@ -169,6 +166,26 @@ class StaticFileFetcher(URLFetcher):
         if not path.is_relative_to(self.root) or not path.is_file():
             raise URLRefusedError(f"refused to fetch {url!r}: outside the static directory")
         return path
+
+
+def _content_type(path: Path) -> str:
+    """The media type of a static file; the usual ones are fixed so no server's
+    ``/etc/mime.types`` can change how WeasyPrint reads them."""
+    known = _CONTENT_TYPES.get(path.suffix.lower())
+    return known or mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+
+
+_CONTENT_TYPES = {
+    ".css": "text/css",
+    ".svg": "image/svg+xml",
+    ".png": "image/png",
+    ".jpg": "image/jpeg",
+    ".jpeg": "image/jpeg",
+    ".ttf": "font/ttf",
+    ".otf": "font/otf",
+    ".woff": "font/woff",
+    ".woff2": "font/woff2",
+}
 
 
 def _decode_data_url(url: str, rest: str) -> URLFetcherResponse:
