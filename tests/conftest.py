@@ -8,12 +8,14 @@ import itertools
 import os
 import re
 from collections.abc import Iterator
+from typing import Any
 from pathlib import Path
 
 import pytest
-from flask import Flask
+from flask import Flask, g, has_app_context
 from flask.testing import FlaskClient, FlaskCliRunner
 from flask_migrate import upgrade
+from werkzeug.test import TestResponse
 
 from tests.support.database import empty_all_tables, test_database_url
 from training import create_app
@@ -35,6 +37,20 @@ def database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
     return url
 
 
+class IsolatedClient(FlaskClient):
+    """A test client whose requests do not share ``g`` with each other.
+
+    Tests keep an app context pushed (so they can call services); Flask then reuses it for the
+    client's requests, and anything cached on ``g`` (the logged-in user, the locale) would leak
+    from one request into the next. Real requests each get a fresh ``g``; so do these.
+    """
+
+    def open(self, *args: Any, **kwargs: Any) -> TestResponse:
+        if has_app_context():
+            g.__dict__.clear()
+        return super().open(*args, **kwargs)
+
+
 def make_app(database_url: str, tmp_path: Path, **overrides: object) -> Flask:
     config = {
         "TESTING": True,
@@ -47,7 +63,9 @@ def make_app(database_url: str, tmp_path: Path, **overrides: object) -> Flask:
         "CERTIFICATE_PDFA": False,
     }
     config.update(overrides)
-    return create_app(config)
+    application = create_app(config)
+    application.test_client_class = IsolatedClient
+    return application
 
 
 @pytest.fixture

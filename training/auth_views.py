@@ -178,7 +178,7 @@ def account() -> str | Response:
             password.current_password.errors.append(str(exc))
         else:
             # The session version moved on: log this session in again, the others are over.
-            login_user(current_user)
+            login_user(current_user._get_current_object())
             flash(_("Your password is changed. Your other sessions are logged out."), "success")
             return redirect(url_for("auth.account"))
     return render_template("auth/account.html", profile=profile, password=password)
