@@ -8,8 +8,8 @@ import itertools
 import os
 import re
 from collections.abc import Iterator
-from typing import Any
 from pathlib import Path
+from typing import Any
 
 import pytest
 from flask import Flask, g, has_app_context
