@@ -1,0 +1,98 @@
+"""The loaded content model: courses, modules, completion rules (frozen, built by the loader).
+
+Everything here is immutable and already validated and rendered: views, quizzes, role-plays and
+certificates read it without touching the files. ``courses.loader`` builds it once per content
+version.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from courses.roleplay import Scenario
+from quizzes.model import Quiz
+from training.markdown import TocEntry
+
+
+@dataclass(frozen=True)
+class Module:
+    stem: str
+    index: int  # 1-based position in the course
+    title: str
+    summary: str
+    minutes: int
+    objectives: tuple[str, ...]
+    html: str  # sanitised, links to modules and media rewritten
+    toc: list[TocEntry] = field(default_factory=list, compare=False)
+    quiz: Quiz | None = None
+
+
+@dataclass(frozen=True)
+class CompletionRules:
+    """What a learner must do for the certificate, with "all"/"none" resolved to explicit keys."""
+
+    pass_mark: float
+    modules: tuple[str, ...]
+    quizzes: tuple[str, ...]
+    roleplays: tuple[str, ...]
+    roleplay_min_score: float
+
+
+@dataclass(frozen=True)
+class CertificateInfo:
+    title: str
+    signatory: str
+    issuer: str
+
+
+@dataclass(frozen=True)
+class Course:
+    slug: str
+    title: str
+    summary: str
+    language: str
+    hours: float
+    open: bool
+    objectives: tuple[str, ...]
+    modules: tuple[Module, ...]
+    roleplays: tuple[Scenario, ...]
+    completion: CompletionRules
+    certificate: CertificateInfo
+    version: str
+    path: Path
+
+    @property
+    def media_dir(self) -> Path:
+        return self.path / "media"
+
+    @property
+    def minutes(self) -> int:
+        """Estimated reading time of all modules."""
+        return sum(m.minutes for m in self.modules)
+
+    def module(self, stem: str) -> Module | None:
+        return next((m for m in self.modules if m.stem == stem), None)
+
+    def roleplay(self, slug: str) -> Scenario | None:
+        return next((r for r in self.roleplays if r.slug == slug), None)
+
+    def quiz(self, stem: str) -> Quiz | None:
+        """The quiz of module ``stem`` (None when the module has none or does not exist)."""
+        module = self.module(stem)
+        return module.quiz if module else None
+
+    def quizzes(self) -> list[tuple[Module, Quiz]]:
+        return [(m, m.quiz) for m in self.modules if m.quiz is not None]
+
+    def next_module(self, stem: str) -> Module | None:
+        module = self.module(stem)
+        if module is None or module.index >= len(self.modules):
+            return None
+        return self.modules[module.index]
+
+    def previous_module(self, stem: str) -> Module | None:
+        module = self.module(stem)
+        if module is None or module.index <= 1:
+            return None
+        return self.modules[module.index - 2]
