@@ -1,0 +1,320 @@
+"""Role-play use cases: start, resume, choose, reflect, and the numbers other features read.
+
+Plain functions taking a user and arguments; they check access, write and commit. The scenario
+graph and the scoring rules live in the pure ``courses.roleplay``; this module only stores runs.
+
+Double counting is impossible by construction: a choice is applied with a conditional
+``UPDATE roleplay_runs SET step = step + 1, … WHERE id = ? AND step = ? AND finished_at IS NULL``.
+Two posts carrying the same expected step (a double click, two tabs) both try it; the database
+lets exactly one of them match, and the other is reported as stale.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from flask import current_app
+from sqlalchemy import func, select, update
+from werkzeug.exceptions import NotFound
+
+from courses.catalogue import Course
+from courses.roleplay import (
+    Choice,
+    Ending,
+    InvalidChoice,
+    Node,
+    RunScore,
+    Scenario,
+    advance,
+    better_choice,
+    score_path,
+)
+from courses.roleplay_models import RoleplayRun
+from training.extensions import db
+from training.signals import activity_completed
+from training.timeutil import utcnow
+
+REFLECTION_MAX_LENGTH = 4000
+
+
+class ReflectionError(ValueError):
+    """A reflection that cannot be saved (too long, or the run has not ended)."""
+
+
+# --------------------------------------------------------------------------------------------
+# Access
+
+
+def _can_read(user: Any, course: Course) -> bool:
+    from courses.services import can_read
+
+    return bool(can_read(user, course))
+
+
+def _course_of(slug: str) -> Course | None:
+    from courses.loader import get_course
+
+    return get_course(slug)
+
+
+def scenario_for(user: Any, course: Course | None, slug: str) -> Scenario:
+    """The scenario ``slug`` of ``course`` if ``user`` may play it, else 404."""
+    if course is None or not _can_read(user, course):
+        raise NotFound()
+    scenario = course.roleplay(slug)
+    if scenario is None:
+        raise NotFound()
+    return scenario
+
+
+def get_run(user: Any, run_id: int, course: Course | None = None) -> tuple[RoleplayRun, Course]:
+    """``user``'s own run and its course; anybody else's run, or one of an unreadable course,
+    is a 404 (its existence is not revealed)."""
+    run = db.session.get(RoleplayRun, run_id)
+    if run is None or user is None or run.user_id != getattr(user, "id", None):
+        raise NotFound()
+    if course is None or course.slug != run.course_slug:
+        course = _course_of(run.course_slug)
+    if course is None or not _can_read(user, course) or course.roleplay(run.scenario_slug) is None:
+        raise NotFound()
+    return run, course
+
+
+# --------------------------------------------------------------------------------------------
+# Starting and resuming
+
+
+def start_run(user: Any, course: Course, slug: str) -> RoleplayRun:
+    """A new run at the scenario's start. Allowed at any time; earlier runs are kept."""
+    scenario = scenario_for(user, course, slug)
+    now = utcnow()
+    run = RoleplayRun(
+        user_id=user.id,
+        course_slug=course.slug,
+        scenario_slug=scenario.slug,
+        started_at=now,
+        updated_at=now,
+        current_node=scenario.start,
+        path=[],
+        step=0,
+        content_version=str(course.version)[:64],
+    )
+    db.session.add(run)
+    db.session.commit()
+    return run
+
+
+def current_run(user: Any, course: Course, slug: str) -> RoleplayRun | None:
+    """The latest unfinished run of this scenario (what "Resume" opens), if any."""
+    return db.session.scalars(
+        select(RoleplayRun)
+        .where(
+            RoleplayRun.user_id == user.id,
+            RoleplayRun.course_slug == course.slug,
+            RoleplayRun.scenario_slug == slug,
+            RoleplayRun.finished_at.is_(None),
+        )
+        .order_by(RoleplayRun.started_at.desc(), RoleplayRun.id.desc())
+        .limit(1)
+    ).first()
+
+
+def runs_for(user_id: int, course_slug: str, slug: str) -> list[RoleplayRun]:
+    """Every run of one scenario by one learner, newest first (finished or not)."""
+    return list(
+        db.session.scalars(
+            select(RoleplayRun)
+            .where(
+                RoleplayRun.user_id == user_id,
+                RoleplayRun.course_slug == course_slug,
+                RoleplayRun.scenario_slug == slug,
+            )
+            .order_by(RoleplayRun.started_at.desc(), RoleplayRun.id.desc())
+        )
+    )
+
+
+def best_scores(user_id: int, course_slug: str) -> dict[str, float]:
+    """Best percentage per scenario slug over the learner's finished runs of the course."""
+    rows = db.session.execute(
+        select(RoleplayRun.scenario_slug, func.max(RoleplayRun.percent))
+        .where(
+            RoleplayRun.user_id == user_id,
+            RoleplayRun.course_slug == course_slug,
+            RoleplayRun.finished_at.is_not(None),
+        )
+        .group_by(RoleplayRun.scenario_slug)
+    )
+    return {slug: float(best) for slug, best in rows if best is not None}
+
+
+# --------------------------------------------------------------------------------------------
+# Playing
+
+
+@dataclass(frozen=True)
+class ChoiceResult:
+    """What happened to a posted choice. ``accepted`` is False for a stale or invalid post:
+    nothing was written and the view sends the learner to where the run really is."""
+
+    run: RoleplayRun
+    accepted: bool
+    ended: bool
+    reason: str | None = None  # "stale" | "finished" | "invalid" when not accepted
+
+
+def choose(
+    user: Any,
+    run_id: int,
+    expected_step: int,
+    choice_index: int,
+    *,
+    course: Course | None = None,
+) -> ChoiceResult:
+    """Play choice ``choice_index`` on the run, if the run is still at ``expected_step``.
+
+    ``expected_step`` is the step the page was showing (a hidden field). A post from an older
+    page, a second tab or a double click finds the run elsewhere and changes nothing.
+    """
+    run, course = get_run(user, run_id, course)
+    scenario = course.roleplay(run.scenario_slug)
+    assert scenario is not None  # get_run checked it
+    if run.is_finished:
+        return ChoiceResult(run, accepted=False, ended=True, reason="finished")
+    if expected_step != run.step:
+        return ChoiceResult(run, accepted=False, ended=False, reason="stale")
+    try:
+        step = advance(scenario, run.current_node, choice_index)
+        path = [*run.steps, (step.node_id, step.choice.index)]
+        score = score_path(scenario, path) if step.ended else None
+    except InvalidChoice:
+        return ChoiceResult(run, accepted=False, ended=False, reason="invalid")
+
+    now = utcnow()
+    values: dict[str, Any] = {
+        "step": expected_step + 1,
+        "path": [list(item) for item in path],
+        "current_node": step.next_node_id,
+        "updated_at": now,
+    }
+    if score is not None:
+        values.update(
+            finished_at=now,
+            outcome=step.outcome,
+            points_total=score.total,
+            percent=round(score.percent, 2),
+            competency_points=dict(score.points),
+        )
+    result = db.session.execute(
+        update(RoleplayRun)
+        .where(
+            RoleplayRun.id == run.id,
+            RoleplayRun.step == expected_step,
+            RoleplayRun.finished_at.is_(None),
+        )
+        .values(**values)
+        .execution_options(synchronize_session=False)
+    )
+    won = result.rowcount == 1
+    db.session.commit()
+    db.session.refresh(run)
+    if not won:
+        return ChoiceResult(run, accepted=False, ended=run.is_finished, reason="stale")
+    if score is not None:
+        activity_completed.send(
+            current_app._get_current_object(), user=user, course_slug=run.course_slug
+        )
+    return ChoiceResult(run, accepted=True, ended=score is not None)
+
+
+@dataclass(frozen=True)
+class Turn:
+    """What the turn page shows: the node to play and the feedback on the choice just made."""
+
+    run: RoleplayRun
+    scenario: Scenario
+    node: Node
+    decision: int  # 1-based number of the decision on this page
+    last_node: Node | None
+    last_choice: Choice | None
+
+
+def turn(run: RoleplayRun, scenario: Scenario) -> Turn:
+    """The current turn of an unfinished run (raises InvalidChoice if the content changed)."""
+    node = scenario.node(run.current_node)
+    last_node = last_choice = None
+    if run.steps:
+        node_id, index = run.steps[-1]
+        last_node = scenario.node(node_id)
+        last_choice = advance(scenario, node_id, index).choice
+    return Turn(run, scenario, node, run.step + 1, last_node, last_choice)
+
+
+# --------------------------------------------------------------------------------------------
+# Debrief and reflection
+
+
+@dataclass(frozen=True)
+class DebriefStep:
+    number: int
+    node: Node
+    choice: Choice
+    better: Choice | None  # the best choice here when it beats the one taken
+
+
+@dataclass(frozen=True)
+class Debrief:
+    run: RoleplayRun
+    scenario: Scenario
+    ending: Ending | None  # None when the scenario changed since the run
+    steps: tuple[DebriefStep, ...]
+    score: RunScore | None
+    percent: float
+    content_changed: bool
+
+
+def debrief(run: RoleplayRun, scenario: Scenario) -> Debrief:
+    """The path with feedback and better choices, bars per competency, the overall percent.
+
+    Replayed from the stored path against the current scenario; if the scenario was edited so
+    that the path no longer fits, the stored outcome and percentage are still shown.
+    """
+    try:
+        score = score_path(scenario, run.steps)
+        steps = []
+        for number, (node_id, index) in enumerate(run.steps, start=1):
+            node = scenario.node(node_id)
+            steps.append(
+                DebriefStep(
+                    number,
+                    node,
+                    advance(scenario, node_id, index).choice,
+                    better_choice(scenario, node_id, index),
+                )
+            )
+        ending = scenario.node(run.current_node).ending
+    except InvalidChoice:
+        return Debrief(run, scenario, None, (), None, run.percent or 0.0, True)
+    return Debrief(
+        run,
+        scenario,
+        ending,
+        tuple(steps),
+        score,
+        run.percent if run.percent is not None else score.percent,
+        ending is None,
+    )
+
+
+def save_reflection(user: Any, run_id: int, text: str, *, course: Course | None = None) -> None:
+    """Store the learner's reflection with a finished run (replacing any earlier one)."""
+    run, _ = get_run(user, run_id, course)
+    if not run.is_finished:
+        raise ReflectionError("the run has not ended yet")
+    text = (text or "").strip()
+    if len(text) > REFLECTION_MAX_LENGTH:
+        raise ReflectionError(f"at most {REFLECTION_MAX_LENGTH} characters")
+    run.reflection = text or None
+    run.reflection_saved_at = utcnow() if text else None
+    db.session.commit()
