@@ -76,6 +76,7 @@ def _init_extensions(app: Flask) -> None:
 
 def _register_blueprints(app: Flask) -> None:
     from certificates.views import bp as certificates_bp
+    from courses.roleplay_views import bp as roleplays_bp
     from courses.views import bp as courses_bp
     from quizzes.views import bp as quizzes_bp
     from training.admin_views import bp as admin_bp
@@ -84,6 +85,7 @@ def _register_blueprints(app: Flask) -> None:
 
     for blueprint in (main_bp, auth_bp, admin_bp, courses_bp, quizzes_bp, certificates_bp):
         app.register_blueprint(blueprint)
+    app.register_blueprint(roleplays_bp)
 
 
 def _register_cli(app: Flask) -> None:
