@@ -89,9 +89,11 @@ def _register_blueprints(app: Flask) -> None:
 
 
 def _register_cli(app: Flask) -> None:
+    from certificates.cli import certificates_cli
     from quizzes.cli import quizzes_cli
     from training.cli import demo_command, users_cli
 
     app.cli.add_command(users_cli)
     app.cli.add_command(demo_command)
     app.cli.add_command(quizzes_cli)
+    app.cli.add_command(certificates_cli)
