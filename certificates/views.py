@@ -1,9 +1,181 @@
-"""Pages of the certificates feature."""
+"""Pages of the certificates feature: my certificates, downloads, public verification,
+revocation and the cohort ZIP. Thin: every rule is in ``certificates.services``."""
 
 from __future__ import annotations
 
-from flask import Blueprint
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
 
-from certificates import models  # noqa: F401 - registers the tables
+from certificates import models, sections, services  # models: registers the tables
+from certificates.forms import CodeForm, RevokeForm, UploadForm
+from training.extensions import limiter
+from training.forms import EmptyForm
 
 bp = Blueprint("certificates", __name__)
+sections.register()
+
+
+def _verify_limit() -> str:
+    return current_app.config["VERIFY_RATE_LIMIT"]
+
+
+# One budget shared by every verification page, so codes cannot be enumerated across them.
+verify_limit = limiter.shared_limit(_verify_limit, scope="certificate-verify")
+
+
+@bp.get("/certificates")
+@login_required
+def mine() -> str:
+    certificates = services.certificates_of(current_user.id)
+    outdated = [c for c in certificates if c.is_valid and c.holder_name != current_user.full_name]
+    return render_template(
+        "certificates/mine.html",
+        certificates=certificates,
+        outdated=outdated,
+        reissue_form=EmptyForm(),
+    )
+
+
+@bp.post("/certificates/reissue")
+@login_required
+def reissue() -> Response:
+    form = EmptyForm()
+    if not form.validate_on_submit():
+        abort(400)
+    reissued = services.reissue_for_name_change(current_user, current_user)
+    if reissued:
+        flash(
+            _("Reissued %(count)d certificate(s) with the name %(name)s.",
+              count=len(reissued), name=current_user.full_name),
+            "success",
+        )  # fmt: skip
+    else:
+        flash(_("Your certificates already show your current name."), "info")
+    return redirect(url_for("certificates.mine"))
+
+
+@bp.get("/certificates/<code>.pdf")
+def download(code: str) -> Response:
+    try:
+        certificate = services.certificate_for_download(current_user, code)
+    except services.NotAllowed:
+        abort(404)
+    response = Response(certificate.pdf, mimetype="application/pdf")
+    response.headers["Content-Disposition"] = (
+        f'attachment; filename="{services.pdf_filename(certificate)}"'
+    )
+    response.headers["Cache-Control"] = "private, no-cache"
+    response.set_etag(certificate.pdf_sha256)
+    return response.make_conditional(request)
+
+
+@bp.post("/certificates/<code>/revoke")
+@login_required
+def revoke(code: str) -> str | Response:
+    certificate = services.get_by_code(code)
+    if certificate is None or not services.can_revoke(current_user, certificate):
+        abort(404)
+    form = RevokeForm()
+    if not form.validate_on_submit():
+        return _verification_page(certificate, revoke_form=form), 400
+    try:
+        services.revoke(certificate, current_user, form.reason.data)
+    except services.NotAllowed:
+        abort(404)
+    except services.CertificateError as exc:
+        flash(str(exc), "error")
+    else:
+        flash(_("The certificate is revoked."), "success")
+    return redirect(url_for("certificates.verify", code=certificate.code))
+
+
+@bp.get("/verify")
+@verify_limit
+def verify_form() -> str | Response:
+    form = CodeForm(request.args)
+    not_found = False
+    if "code" in request.args and form.validate():
+        code = services.normalise_code(form.code.data)
+        if services.get_by_code(code) is not None:
+            return redirect(url_for("certificates.verify", code=code))
+        not_found = True
+    page = render_template(
+        "certificates/verify_form.html",
+        form=form,
+        upload=UploadForm(),
+        not_found=not_found,
+        checked=False,
+    )
+    return page, 404 if not_found else 200  # type: ignore[return-value]
+
+
+@bp.post("/verify")
+@verify_limit
+def verify_upload() -> str:
+    upload = UploadForm()
+    checked = upload.validate_on_submit()
+    match = services.find_by_pdf(upload.pdf.data.read()) if checked else None
+    return render_template(
+        "certificates/verify_form.html",
+        form=CodeForm(formdata=None),
+        upload=upload,
+        not_found=False,
+        checked=checked,
+        match=services.verification_of(match) if match is not None else None,
+    )
+
+
+@bp.get("/verify/<code>")
+@verify_limit
+def verify(code: str) -> str:
+    certificate = services.get_by_code(code)
+    if certificate is None:
+        abort(404)
+    return _verification_page(certificate)
+
+
+@bp.get("/verify/<code>.json")
+@verify_limit
+def verify_json(code: str) -> Response:
+    verification = services.verify(code)
+    if verification is None:
+        abort(404)
+    return jsonify(verification.to_json())
+
+
+@bp.get("/cohorts/<int:cohort_id>/certificates.zip")
+@login_required
+def cohort_zip(cohort_id: int) -> Response:
+    try:
+        filename, data = services.cohort_zip(current_user, cohort_id)
+    except services.NotAllowed:
+        abort(404)
+    response = Response(data, mimetype="application/zip")
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+def _verification_page(
+    certificate: models.Certificate, revoke_form: RevokeForm | None = None
+) -> str:
+    can_revoke = services.can_revoke(current_user, certificate)
+    return render_template(
+        "certificates/verify.html",
+        v=services.verification_of(certificate),
+        can_download=services.can_download(current_user, certificate),
+        revoke_form=(revoke_form or RevokeForm(formdata=None)) if can_revoke else None,
+        verify_url=services.verify_url(certificate.code),
+    )
