@@ -23,7 +23,7 @@ $(VENV)/.dev-installed: requirements-dev.txt $(VENV)/.installed
 	@touch $@
 
 translations: $(VENV)/.installed
-	@$(BIN)/pybabel compile --use-fuzzy -q -d translations
+	@$(BIN)/pybabel -q compile -d translations
 
 ## make run: install, migrate, load the demo data and serve on http://127.0.0.1:5000
 run: $(VENV)/.installed translations
@@ -69,8 +69,8 @@ format: $(VENV)/.dev-installed
 	$(BIN)/ruff check --fix .
 
 extract-messages: $(VENV)/.installed
-	$(BIN)/pybabel extract -q -F babel.cfg -k _l -k lazy_gettext -o translations/messages.pot .
-	$(BIN)/pybabel update -q -i translations/messages.pot -d translations --no-fuzzy-matching
+	$(BIN)/pybabel -q extract -F babel.cfg -k _l -k lazy_gettext --ignore-dirs=".* _* tests bench" --no-location -o translations/messages.pot .
+	$(BIN)/pybabel -q update -i translations/messages.pot -d translations --no-fuzzy-matching --no-wrap
 
 clean:
 	rm -rf $(VENV) instance/passerelle.sqlite3
