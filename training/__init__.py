@@ -90,6 +90,7 @@ def _register_blueprints(app: Flask) -> None:
 
 def _register_cli(app: Flask) -> None:
     from certificates.cli import certificates_cli
+    from courses.cli import courses_cli
     from quizzes.cli import quizzes_cli
     from training.cli import demo_command, users_cli
 
@@ -97,3 +98,4 @@ def _register_cli(app: Flask) -> None:
     app.cli.add_command(demo_command)
     app.cli.add_command(quizzes_cli)
     app.cli.add_command(certificates_cli)
+    app.cli.add_command(courses_cli)
