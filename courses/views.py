@@ -1,9 +1,167 @@
-"""Pages of the courses feature."""
+"""Pages of the courses feature: catalogue, course page, module reader, media, dashboard."""
 
 from __future__ import annotations
 
-from flask import Blueprint
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user, login_required
+from markupsafe import Markup
+from werkzeug.wrappers import Response
 
 from courses import models as _models  # noqa: F401  (registers the tables)
+from courses import services
+from courses.catalogue import Course
+from courses.loader import errors_in, get_catalogue, get_course
+from courses.media import send_media
+from courses.sections import Section, course_sections, dashboard_sections
+from training.admin_views import ADMIN_WARNING_PROVIDERS
+from training.forms import EmptyForm
 
 bp = Blueprint("courses", __name__)
+
+TOC_MIN_ENTRIES = 4  # shorter modules need no table of contents
+
+
+def _course_or_404(slug: str) -> Course:
+    course = get_course(slug)
+    if course is None:
+        abort(404)
+    return course
+
+
+def _render_sections(sections: list[Section]) -> list[Markup]:
+    """Each section's template rendered with its own context (already escaped HTML)."""
+    return [Markup(render_template(s.template, **s.context)) for s in sections]  # noqa: S704
+
+
+def _quiz_url(course: Course, stem: str) -> str | None:
+    if course.quiz(stem) is None or "quizzes.start" not in current_app.view_functions:
+        return None
+    return url_for("quizzes.start", course_slug=course.slug, stem=stem)
+
+
+@bp.get("/courses")
+def catalogue() -> str:
+    courses = sorted(get_catalogue().courses.values(), key=lambda c: c.title.lower())
+    enrolled: set[str] = set()
+    if current_user.is_authenticated:
+        enrolled = {c.slug for c in services.enrolled_courses(current_user)}
+    return render_template("courses/catalogue.html", courses=courses, enrolled=enrolled)
+
+
+@bp.get("/courses/<slug>")
+def course(slug: str) -> str:
+    course = _course_or_404(slug)
+    progress = None
+    enrolled = False
+    sections = []
+    if current_user.is_authenticated:
+        enrolled = services.is_enrolled(current_user.id, course.slug)
+        if enrolled or current_user.is_trainer:
+            progress = services.course_progress(current_user, course)
+        sections = course_sections(current_user, course)
+    return render_template(
+        "courses/course.html",
+        course=course,
+        enrolled=enrolled,
+        can_read=enrolled or (current_user.is_authenticated and current_user.is_trainer),
+        progress=progress,
+        sections=_render_sections(sections),
+        roleplays_in_sections=any(s.template.startswith("roleplays/") for s in sections),
+        form=EmptyForm(),
+    )
+
+
+@bp.post("/courses/<slug>/enrol")
+@login_required
+def enrol(slug: str) -> Response:
+    course = _course_or_404(slug)
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    try:
+        services.self_enrol(current_user, course)
+    except services.EnrolmentRefused:
+        flash(_("This course is not open to self-enrolment. Ask your trainer."), "error")
+        return redirect(url_for(".course", slug=course.slug))
+    flash(_("You are enrolled in %(title)s.", title=course.title), "success")
+    return redirect(url_for(".course", slug=course.slug))
+
+
+@bp.get("/courses/<slug>/<stem>")
+@login_required
+def module(slug: str, stem: str) -> str | Response:
+    course = _course_or_404(slug)
+    module = course.module(stem)
+    if module is None:
+        abort(404)
+    if not services.can_read(current_user, course):
+        flash(_("Enrol in the course to read its modules."), "info")
+        return redirect(url_for(".course", slug=course.slug))
+    row = services.record_module_opened(current_user, course, stem)
+    return render_template(
+        "courses/module.html",
+        course=course,
+        module=module,
+        done=row.completed_at is not None,
+        previous=course.previous_module(stem),
+        next=course.next_module(stem),
+        quiz_url=_quiz_url(course, stem),
+        show_toc=len(module.toc) >= TOC_MIN_ENTRIES,
+        form=EmptyForm(),
+    )
+
+
+@bp.post("/courses/<slug>/<stem>/done")
+@login_required
+def mark_done(slug: str, stem: str) -> Response:
+    course = _course_or_404(slug)
+    if course.module(stem) is None:
+        abort(404)
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    if not services.can_read(current_user, course):
+        flash(_("Enrol in the course to read its modules."), "info")
+        return redirect(url_for(".course", slug=course.slug))
+    services.mark_module_done(current_user, course, stem)
+    flash(_("Module marked as done."), "success")
+    following = course.next_module(stem)
+    if following is not None:
+        return redirect(url_for(".module", slug=course.slug, stem=following.stem))
+    return redirect(url_for(".course", slug=course.slug))
+
+
+@bp.get("/courses/<slug>/media/<path:filename>")
+def media(slug: str, filename: str) -> Response:
+    return send_media(_course_or_404(slug), filename)
+
+
+@bp.get("/dashboard")
+@login_required
+def dashboard() -> str:
+    return render_template(
+        "courses/dashboard.html",
+        standings=services.dashboard(current_user),
+        sections=_render_sections(dashboard_sections(current_user)),
+    )
+
+
+def broken_course_warnings() -> list[str]:
+    """Admin page warnings: course folders left out because their files are broken."""
+    problems = get_catalogue().problems
+    return [
+        str(
+            _l(
+                "Course folder “%(name)s” is left out: %(count)d problem(s), first: %(first)s. "
+                "Run “flask courses check” for the full list.",
+                name=name,
+                count=len(errors_in(found)),
+                first=str(errors_in(found)[0]) if errors_in(found) else "",
+            )
+        )
+        for name, found in sorted(problems.items())
+    ]
+
+
+if broken_course_warnings not in ADMIN_WARNING_PROVIDERS:
+    ADMIN_WARNING_PROVIDERS.append(broken_course_warnings)
