@@ -18,10 +18,15 @@ class RoleplayRow:
 
 
 def course_roleplays(user: Any, course: Any) -> Section | None:
-    """Section provider: None for a course without role-plays or an anonymous visitor."""
+    """Section provider: None for a course without role-plays or for someone who cannot play
+    them (the course page then lists the scenarios without links)."""
     if not course.roleplays or not getattr(user, "is_authenticated", False):
         return None
     from courses.roleplay_services import best_scores
+    from courses.services import can_read
+
+    if not can_read(user, course):
+        return None
 
     best = best_scores(user.id, course.slug)
     minimum = course.completion.roleplay_min_score
