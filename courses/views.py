@@ -9,6 +9,7 @@ from flask_login import current_user, login_required
 from markupsafe import Markup
 from werkzeug.wrappers import Response
 
+from courses import demo as _demo  # noqa: F401  (registers the demo loader)
 from courses import models as _models  # noqa: F401  (registers the tables)
 from courses import services
 from courses.catalogue import Course
