@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, render_template
+from flask import Blueprint, current_app, redirect, render_template, url_for
+from flask_login import current_user
 from sqlalchemy import text
+from werkzeug.wrappers import Response
 
 from training.extensions import db
 
@@ -11,7 +13,10 @@ bp = Blueprint("main", __name__)
 
 
 @bp.get("/")
-def index() -> str:
+def index() -> str | Response:
+    # Logged-in users land on their learning dashboard once the courses feature provides it.
+    if current_user.is_authenticated and "courses.dashboard" in current_app.view_functions:
+        return redirect(url_for("courses.dashboard"))
     return render_template("home.html")
 
 
