@@ -72,6 +72,25 @@ class SaveOutcome:
 # --- reading -------------------------------------------------------------------------------
 
 
+def can_read(user: Any, course: Any) -> bool:
+    from courses.services import can_read as course_can_read
+
+    return bool(course_can_read(user, course))
+
+
+def quiz_for(user: Any, course_slug: str, stem: str) -> tuple[Any, Quiz]:
+    """The course and the quiz of module ``stem`` if ``user`` may take it (else LookupError)."""
+    from courses.loader import get_course
+
+    course = get_course(course_slug)
+    if course is None or not can_read(user, course):
+        raise LookupError(course_slug)
+    quiz = course.quiz(stem)
+    if quiz is None:
+        raise LookupError(stem)
+    return course, quiz
+
+
 def pass_mark(course: Any, quiz: Quiz) -> float:
     """The quiz's own pass mark, else the course's."""
     if quiz.settings.pass_mark is not None:
@@ -240,7 +259,7 @@ def start_or_resume(
     used up.
     """
     quiz = course.quiz(stem)
-    if quiz is None:
+    if quiz is None or not can_read(user, course):
         raise LookupError(stem)
     rng = rng or random.SystemRandom()
     for _ in range(_START_RETRIES):
@@ -281,7 +300,7 @@ def start_practice(
 ) -> Attempt:
     """A practice attempt on the questions missed in counted attempts (no limit, not graded in)."""
     quiz = course.quiz(stem)
-    if quiz is None:
+    if quiz is None or not can_read(user, course):
         raise LookupError(stem)
     rng = rng or random.SystemRandom()
     for _ in range(_START_RETRIES):
@@ -324,7 +343,7 @@ def _insert(attempt: Attempt) -> bool:
 # --- saving and submitting -----------------------------------------------------------------
 
 
-def _locked_attempt(user: Any, attempt_id: int) -> Attempt:
+def _locked_attempt(user: Any, course: Any, attempt_id: int) -> Attempt:
     """The learner's attempt, row-locked on PostgreSQL until the transaction ends."""
     attempt = db.session.scalars(
         select(Attempt)
@@ -332,7 +351,7 @@ def _locked_attempt(user: Any, attempt_id: int) -> Attempt:
         .with_for_update()
         .execution_options(populate_existing=True)
     ).first()
-    if attempt is None or attempt.user_id != user.id:
+    if attempt is None or attempt.user_id != user.id or attempt.course_slug != course.slug:
         db.session.rollback()
         raise AttemptNotFound(attempt_id)
     return attempt
@@ -353,7 +372,7 @@ def save_answers(
     Refused (``saved=False``) once the attempt is submitted, or after its deadline plus the grace
     period; in that last case the attempt is graded on what was saved before.
     """
-    attempt = _locked_attempt(user, attempt_id)
+    attempt = _locked_attempt(user, course, attempt_id)
     if attempt.status != IN_PROGRESS:
         db.session.rollback()
         return SaveOutcome(attempt, saved=False)
@@ -377,7 +396,7 @@ def submit(
     """Submit and grade once. A second submission (double click, second tab) changes nothing
     and returns the graded attempt. After the deadline plus grace, ``answers`` are ignored and
     the attempt is graded, marked late, on what was saved."""
-    attempt = _locked_attempt(user, attempt_id)
+    attempt = _locked_attempt(user, course, attempt_id)
     if attempt.status != IN_PROGRESS:
         db.session.rollback()
         return attempt
