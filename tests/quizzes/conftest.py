@@ -26,7 +26,10 @@ def app_config(content_dir: Path) -> dict[str, object]:
 
 @pytest.fixture
 def make_course(app, content_dir: Path):
-    """make_course(max_attempts=2, …) → the loaded Course (``pass_mark`` is the course's) with one quiz, module "01-quiz"."""
+    """make_course(max_attempts=2, …) → a loaded Course whose module "01-quiz" has the quiz.
+
+    ``pass_mark`` is the course's; ``quiz_pass_mark`` the quiz's own.
+    """
     from courses.loader import get_catalogue
 
     def factory(pass_mark: int = 70, quiz_pass_mark: int | None = None, **settings: object):
