@@ -1,0 +1,291 @@
+"""Certificate pages over HTTP: downloads and who may get them, verification (page, JSON,
+code form, PDF upload), revocation, my certificates and reissue, the cohort ZIP."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+
+import pytest
+
+from certificates import services
+from tests.certificates.helpers import make_cohort
+from tests.conftest import AuthActions
+from training.extensions import db
+
+
+@pytest.fixture
+def holder(make_user):  # noqa: ANN001, ANN201
+    return make_user("learner", full_name="Amina Diallo")
+
+
+@pytest.fixture
+def certificate(holder, course):  # noqa: ANN001, ANN201
+    return services.issue(holder, course)
+
+
+def login(client, user) -> None:  # noqa: ANN001
+    response = AuthActions(client).login(user.email)
+    assert response.status_code == 302
+
+
+# --- Downloads -------------------------------------------------------------------------------
+
+
+def test_holder_downloads_the_same_stored_bytes(client, holder, certificate):
+    login(client, holder)
+    url = f"/certificates/{certificate.code}.pdf"
+    first = client.get(url)
+    second = client.get(url)
+    assert first.status_code == 200 and second.status_code == 200
+    assert first.data == second.data == certificate.pdf
+    assert first.mimetype == "application/pdf"
+    disposition = first.headers["Content-Disposition"]
+    assert disposition.startswith("attachment; filename=")
+    assert f"certificate-mini-amina-diallo-{certificate.code[:8]}.pdf" in disposition
+    assert first.headers["ETag"] == f'"{certificate.pdf_sha256}"'
+    cached = client.get(url, headers={"If-None-Match": first.headers["ETag"]})
+    assert cached.status_code == 304 and cached.data == b""
+
+
+def test_hostile_name_gives_a_safe_filename(client, make_user, course):
+    user = make_user("learner", full_name='<img src="file:///etc/passwd">"; x=y')
+    certificate = services.issue(user, course)
+    login(client, user)
+    disposition = client.get(f"/certificates/{certificate.code}.pdf").headers["Content-Disposition"]
+    assert disposition == (
+        f'attachment; filename="certificate-mini-img-src-file-etc-passwd-x-y-'
+        f'{certificate.code[:8]}.pdf"'
+    )
+
+
+def test_download_access(client, app, make_user, holder, certificate):
+    url = f"/certificates/{certificate.code}.pdf"
+    assert client.get(url).status_code == 404  # anonymous
+
+    own_trainer = make_user("trainer")
+    other_trainer = make_user("trainer")
+    make_cohort(own_trainer, [holder])
+    make_cohort(other_trainer, [make_user("learner")])
+    cases = [
+        (make_user("learner"), 404),
+        (other_trainer, 404),
+        (own_trainer, 200),
+        (make_user("admin"), 200),
+    ]
+    for user, expected in cases:
+        other = app.test_client()
+        login(other, user)
+        response = other.get(url)
+        assert response.status_code == expected, user.role
+        if expected == 200:
+            assert response.data == certificate.pdf
+
+
+def test_unknown_certificate_download_is_404(client, holder):
+    login(client, holder)
+    assert client.get("/certificates/doesnotexist.pdf").status_code == 404
+
+
+# --- Verification ----------------------------------------------------------------------------
+
+
+def test_verify_valid(client, certificate):
+    response = client.get(f"/verify/{certificate.code}")
+    assert response.status_code == 200
+    html = response.get_data(as_text=True)
+    assert "This certificate is valid." in html
+    assert "Amina Diallo" in html
+    assert "Mini mediation course" in html
+    assert "3.5 hours" in html
+    assert "Passerelle test centre" in html
+    assert certificate.pdf_sha256 in html
+    assert "Revoke" not in html  # anonymous
+
+
+def test_verify_json(client, certificate):
+    data = client.get(f"/verify/{certificate.code}.json").get_json()
+    assert data["status"] == "valid"
+    assert data["holder"] == "Amina Diallo"
+    assert data["course"] == "Mini mediation course"
+    assert data["hours"] == 3.5
+    assert data["completed_on"] == certificate.completed_on.isoformat()
+    assert data["issuer"] == "Passerelle test centre"
+    assert data["pdf_sha256"] == certificate.pdf_sha256
+
+
+def test_verify_revoked_shows_date_and_reason(client, certificate):
+    services.revoke(certificate, None, "Identity fraud")
+    html = client.get(f"/verify/{certificate.code}").get_data(as_text=True)
+    assert "This certificate was revoked on" in html
+    assert certificate.revoked_at.strftime("%B") in html
+    assert "Identity fraud" in html
+    assert "This certificate is valid." not in html
+    data = client.get(f"/verify/{certificate.code}.json").get_json()
+    assert data["status"] == "revoked" and data["valid"] is False
+    assert data["revoke_reason"] == "Identity fraud"
+    assert data["revoked_at"].startswith(certificate.revoked_at.date().isoformat())
+
+
+def test_verify_superseded_links_to_the_current_one(client, holder, certificate):
+    from training import accounts
+
+    accounts.update_profile(holder, holder.display_name, "Amina Diallo-Martin")
+    [new] = services.reissue_for_name_change(holder, holder)
+    html = client.get(f"/verify/{certificate.code}").get_data(as_text=True)
+    assert "This certificate was replaced by a newer one." in html
+    assert f'href="/verify/{new.code}"' in html
+    assert client.get(f"/verify/{certificate.code}.json").get_json()["superseded_by"] == new.code
+
+
+def test_unknown_code_reveals_nothing(client, certificate):
+    response = client.get("/verify/thisisnotacode")
+    assert response.status_code == 404
+    assert "Page not found" in response.get_data(as_text=True)
+    json_response = client.get("/verify/thisisnotacode.json")
+    assert json_response.status_code == 404
+    assert json_response.get_json() == {"error": "Page not found", "status": 404}
+
+
+def test_code_form_redirects_or_says_not_found(client, certificate):
+    assert client.get("/verify").status_code == 200
+    typed = certificate.code.upper()
+    response = client.get("/verify", query_string={"code": f" {typed} "})
+    assert response.status_code == 302
+    assert response.headers["Location"].endswith(f"/verify/{certificate.code}")
+    missing = client.get("/verify", query_string={"code": "abcdef"})
+    assert missing.status_code == 404
+    assert "No certificate has this code" in missing.get_data(as_text=True)
+
+
+def upload(client, data: bytes):  # noqa: ANN001, ANN201
+    return client.post(
+        "/verify",
+        data={"pdf": (io.BytesIO(data), "certificate.pdf")},
+        content_type="multipart/form-data",
+    )
+
+
+def test_upload_exact_pdf_matches(client, certificate):
+    html = upload(client, certificate.pdf).get_data(as_text=True)
+    assert "This file is exactly a certificate we issued." in html
+    assert f"/verify/{certificate.code}" in html
+
+
+def test_upload_modified_pdf_does_not_match(client, certificate):
+    tampered = bytearray(certificate.pdf)
+    tampered[200] ^= 0xFF  # flip one byte
+    html = upload(client, bytes(tampered)).get_data(as_text=True)
+    assert "This file is not a certificate we issued." in html
+    assert certificate.code not in html
+
+
+def test_upload_without_file_shows_an_error(client):
+    response = client.post("/verify", data={}, content_type="multipart/form-data")
+    assert response.status_code == 200
+    assert "Choose the PDF file to check." in response.get_data(as_text=True)
+
+
+# --- Revocation over HTTP --------------------------------------------------------------------
+
+
+def test_trainer_of_the_cohort_revokes_from_the_verify_page(client, make_user, holder, certificate):
+    trainer = make_user("trainer")
+    make_cohort(trainer, [holder])
+    login(client, trainer)
+    page = client.get(f"/verify/{certificate.code}").get_data(as_text=True)
+    assert "Revoke this certificate" in page
+    assert client.post(f"/certificates/{certificate.code}/revoke", data={}).status_code == 400
+    response = client.post(
+        f"/certificates/{certificate.code}/revoke", data={"reason": "Assessment not valid"}
+    )
+    assert response.status_code == 302
+    db.session.expire_all()
+    assert services.get_by_code(certificate.code).status == "revoked"
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "Assessment not valid" in page
+
+
+def test_others_cannot_revoke(app, make_user, holder, certificate):
+    other_trainer = make_user("trainer")
+    make_cohort(other_trainer, [make_user("learner")])
+    for user in (holder, other_trainer, make_user("learner")):
+        client = app.test_client()
+        login(client, user)
+        assert "Revoke this certificate" not in client.get(f"/verify/{certificate.code}").text
+        response = client.post(f"/certificates/{certificate.code}/revoke", data={"reason": "x"})
+        assert response.status_code == 404
+    assert services.get_by_code(certificate.code).status == "valid"
+
+
+# --- My certificates and reissue -------------------------------------------------------------
+
+
+def test_my_certificates_and_reissue_after_a_name_change(client, holder, certificate):
+    login(client, holder)
+    html = client.get("/certificates").get_data(as_text=True)
+    assert "Mini mediation course" in html
+    assert f"/certificates/{certificate.code}.pdf" in html
+    assert f"/verify/{certificate.code}" in html
+    assert "Reissue with my current name" not in html
+
+    # Changing the name on the account page does not touch the certificate…
+    client.post(
+        "/account",
+        data={"profile-display_name": "Amina", "profile-full_name": "Amina Diallo-Martin"},
+    )
+    db.session.expire_all()
+    assert services.get_by_code(certificate.code).holder_name == "Amina Diallo"
+    html = client.get("/certificates").get_data(as_text=True)
+    assert "Reissue with my current name" in html
+    # …until the learner asks for it.
+    assert client.post("/certificates/reissue").status_code == 302
+    db.session.expire_all()
+    current = services.find_current(holder.id, "mini")
+    assert current.holder_name == "Amina Diallo-Martin"
+    assert services.get_by_code(certificate.code).status == "superseded"
+    html = client.get("/certificates").get_data(as_text=True)
+    assert "Reissue with my current name" not in html
+    assert "Superseded" in html
+
+
+def test_my_certificates_needs_login(client):
+    assert client.get("/certificates").status_code == 302
+
+
+def test_my_certificates_empty(client, login_as):
+    login_as("learner")
+    assert "You have no certificate yet." in client.get("/certificates").text
+
+
+# --- Cohort ZIP -----------------------------------------------------------------------------
+
+
+def test_cohort_zip_from_stored_pdfs(app, client, make_user, course):
+    trainer = make_user("trainer")
+    members = [make_user("learner", full_name=f"Member {n}") for n in range(3)]
+    cohort = make_cohort(trainer, members)
+    first = services.issue(members[0], course)
+    second = services.issue(members[1], course)
+    services.revoke(services.issue(members[2], course), None, "Revoked: left out of the ZIP")
+    services.issue(make_user("learner"), course)  # not in the cohort
+    url = f"/cohorts/{cohort.id}/certificates.zip"
+
+    login(client, trainer)
+    response = client.get(url)
+    assert response.status_code == 200
+    assert response.mimetype == "application/zip"
+    archive = zipfile.ZipFile(io.BytesIO(response.data))
+    assert {info.compress_type for info in archive.infolist()} == {zipfile.ZIP_DEFLATED}
+    contents = {archive.read(name) for name in archive.namelist()}
+    assert contents == {first.pdf, second.pdf}
+
+    admin = app.test_client()
+    login(admin, make_user("admin"))
+    assert admin.get(url).status_code == 200
+    for user in (make_user("trainer"), members[0]):
+        other = app.test_client()
+        login(other, user)
+        assert other.get(url).status_code == 404
+    assert app.test_client().get(url).status_code == 404
+    assert client.get("/cohorts/999999/certificates.zip").status_code == 404
