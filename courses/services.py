@@ -58,6 +58,24 @@ class CourseProgress:
         return self.last_activity is not None
 
 
+@dataclass(frozen=True)
+class ModuleStatus:
+    """A learner's progress in one module, read before the commit (no reload needed)."""
+
+    stem: str
+    first_opened_at: datetime
+    last_opened_at: datetime
+    completed_at: datetime | None
+
+    @property
+    def done(self) -> bool:
+        return self.completed_at is not None
+
+    @classmethod
+    def of(cls, row: ModuleProgress) -> ModuleStatus:
+        return cls(row.module_stem, row.first_opened_at, row.last_opened_at, row.completed_at)
+
+
 def _is_staff(user: Any) -> bool:
     return bool(getattr(user, "is_trainer", False) or getattr(user, "is_admin", False))
 
@@ -175,20 +193,25 @@ def _touch(user: Any, course: Course, stem: str) -> ModuleProgress:
     return row
 
 
-def record_module_opened(user: Any, course: Course, stem: str) -> ModuleProgress:
-    """Note that ``user`` opened the module now (the first time is kept)."""
+def record_module_opened(user: Any, course: Course, stem: str) -> ModuleStatus:
+    """Note that ``user`` opened the module now (the first time is kept).
+
+    Raises NotAllowed when the user may not read the course, LookupError for an unknown stem.
+    """
     row = _touch(user, course, stem)
+    status = ModuleStatus.of(row)
     db.session.commit()
-    return row
+    return status
 
 
-def mark_module_done(user: Any, course: Course, stem: str) -> ModuleProgress:
+def mark_module_done(user: Any, course: Course, stem: str) -> ModuleStatus:
     """Mark the module as done (idempotent: the first completion time is kept)."""
     row = _touch(user, course, stem)
     if row.completed_at is None:
         row.completed_at = utcnow()
+    status = ModuleStatus.of(row)
     db.session.commit()
-    return row
+    return status
 
 
 def completed_modules(user_id: int, course_slug: str) -> set[str]:

@@ -96,15 +96,16 @@ def module(slug: str, stem: str) -> str | Response:
     module = course.module(stem)
     if module is None:
         abort(404)
-    if not services.can_read(current_user, course):
+    try:
+        status = services.record_module_opened(current_user, course, stem)
+    except services.NotAllowed:
         flash(_("Enrol in the course to read its modules."), "info")
         return redirect(url_for(".course", slug=course.slug))
-    row = services.record_module_opened(current_user, course, stem)
     return render_template(
         "courses/module.html",
         course=course,
         module=module,
-        done=row.completed_at is not None,
+        done=status.done,
         previous=course.previous_module(stem),
         next=course.next_module(stem),
         quiz_url=_quiz_url(course, stem),
@@ -121,10 +122,11 @@ def mark_done(slug: str, stem: str) -> Response:
         abort(404)
     if not EmptyForm().validate_on_submit():
         abort(400)
-    if not services.can_read(current_user, course):
+    try:
+        services.mark_module_done(current_user, course, stem)
+    except services.NotAllowed:
         flash(_("Enrol in the course to read its modules."), "info")
         return redirect(url_for(".course", slug=course.slug))
-    services.mark_module_done(current_user, course, stem)
     flash(_("Module marked as done."), "success")
     following = course.next_module(stem)
     if following is not None:
