@@ -37,7 +37,7 @@ class ReflectionForm(FlaskForm):
         _l("What would you do differently on the job?"),
         validators=[Length(max=services.REFLECTION_MAX_LENGTH)],
         description=_l(
-            "Only you and your trainers can read this. At most %(max)d characters.",
+            "Saved with this run; your trainers can read it. At most %(max)d characters.",
             max=services.REFLECTION_MAX_LENGTH,
         ),
         render_kw={"rows": 6, "maxlength": services.REFLECTION_MAX_LENGTH},
@@ -185,7 +185,7 @@ def reflect(course_slug: str, slug: str, run_id: int) -> str | Response:
         return redirect(url_for(".play", course_slug=course.slug, slug=slug, run_id=run.id))
     flash(_("Your reflection is saved with this run."), "success")
     return redirect(
-        url_for(".debrief", course_slug=course.slug, slug=slug, run_id=run.id) + "#reflection"
+        url_for(".debrief", course_slug=course.slug, slug=slug, run_id=run.id) + "#your-reflection"
     )
 
 
