@@ -1,0 +1,71 @@
+"""A learner enrols, reads two modules, marks them done and sees the progress bar move."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.browser.conftest import assert_accessible
+from tests.conftest import PASSWORD
+from tests.courses.course_factory import write_course
+
+
+@pytest.fixture
+def app_config(tmp_path: Path) -> dict[str, object]:
+    root = tmp_path / "courses"
+    write_course(root, "mini")
+    return {"WTF_CSRF_ENABLED": True, "COURSES_DIR": str(root)}
+
+
+def progress_value(page) -> str | None:
+    return page.locator("progress").first.get_attribute("value")
+
+
+def test_enrol_read_two_modules_and_see_progress(page, make_user):
+    learner = make_user("learner", display_name="Yasmine")
+    page.goto("/login")
+    page.get_by_label("Email").fill(learner.email)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    assert page.get_by_role("heading", name="My learning", level=1).is_visible()
+    assert page.get_by_text("not enrolled in any course").is_visible()
+    assert_accessible(page, "courses-dashboard-empty")
+
+    page.get_by_role("link", name="Browse the courses").click()
+    assert page.get_by_role("heading", name="Courses", level=1).is_visible()
+    assert_accessible(page, "courses-catalogue")
+
+    page.get_by_role("link", name="Mini course").click()
+    assert page.get_by_role("heading", name="Mini course", level=1).is_visible()
+    assert_accessible(page, "courses-course-not-enrolled")
+    page.get_by_role("button", name="Enrol in this course").click()
+    assert page.get_by_text("You are enrolled in Mini course.").is_visible()
+    assert page.get_by_text("0 of 2 modules done (0%)").is_visible()
+    assert progress_value(page) == "0"
+    assert_accessible(page, "courses-course-enrolled")
+
+    page.get_by_role("link", name="Start with: First module").click()
+    assert page.get_by_role("heading", name="First module", level=1).is_visible()
+    assert page.get_by_role("img", name="A diagram").evaluate("img => img.naturalWidth") == 1
+    assert_accessible(page, "courses-module")
+    page.get_by_role("button", name="Mark as done").click()
+
+    assert page.get_by_role("heading", name="Second module", level=1).is_visible()
+    assert page.get_by_text("Module marked as done.").is_visible()
+    assert_accessible(page, "courses-module-2")
+    page.get_by_role("link", name="Mini course").first.click()
+    assert page.get_by_text("1 of 2 modules done (50%)").is_visible()
+    assert progress_value(page) == "1"
+    assert_accessible(page, "courses-course-half")
+
+    page.get_by_role("link", name="Continue: Second module").click()
+    page.get_by_role("button", name="Mark as done").click()
+    assert page.get_by_role("heading", name="Mini course", level=1).is_visible()
+    assert page.get_by_text("2 of 2 modules done (100%)").is_visible()
+    assert progress_value(page) == "2"
+
+    page.get_by_role("link", name="My learning").click()
+    assert page.get_by_text("2 of 2 modules done (100%)").is_visible()
+    assert progress_value(page) == "2"
+    assert_accessible(page, "courses-dashboard")
