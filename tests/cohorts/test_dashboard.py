@@ -1,0 +1,214 @@
+"""Dashboard content, risk and overdue, sorting and filtering, insight, gradebook export, and
+a query count that does not grow with the cohort."""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import date, timedelta
+
+import pytest
+from sqlalchemy import event
+
+from cohorts import dashboard, services
+from cohorts.gradebook import neutralise
+from tests.cohorts.conftest import SLUG, module_done, quick_learner, quiz_attempt, roleplay_run
+from training.extensions import db
+from training.timeutil import utcnow
+
+RIGHT = {"capital": 0, "round": True}
+HALF = {"capital": 1, "round": True}
+WRONG = {"capital": 1, "round": False}
+BEST = [["arrival", 0], ["upstairs", 0], ["fabre_listens", 0], ["diallo_side", 0],
+        ["joint_meeting", 0], ["agreement", 0]]  # fmt: skip
+WORST = [["arrival", 1], ["alone_door", 1]]
+
+
+@pytest.fixture
+def learners(member):
+    """Four learners at different stages."""
+    old = utcnow() - timedelta(days=30)
+    ada = member(full_name="Ada Active", email="ada@example.test")
+    module_done(ada, "01-intro")
+    quiz_attempt(ada, "01-intro", RIGHT)
+    roleplay_run(ada, BEST, reflection="I listened first.")
+    bob = member(full_name="Bob Failer", email="bob@example.test")
+    module_done(bob, "01-intro")
+    quiz_attempt(bob, "01-intro", WRONG, number=1)
+    quiz_attempt(bob, "01-intro", HALF, number=2)
+    roleplay_run(bob, WORST)
+    cleo = member(full_name="Cléo Sleeper", email="cleo@example.test")
+    module_done(cleo, "01-intro", when=old, done=False)
+    dan = member(full_name="Dan Newcomer", email="dan@example.test")
+    return {"ada": ada, "bob": bob, "cleo": cleo, "dan": dan}
+
+
+def test_matrix_statuses_scores_and_risk(cohort, course, learners):
+    data = dashboard.build(cohort, course)
+    rows = {r.user.email.split("@")[0]: r for r in data.rows}
+    ada, bob, cleo, dan = rows["ada"], rows["bob"], rows["cleo"], rows["dan"]
+    assert ada.cells[("module", "01-intro")].state == "done"
+    assert ada.cells[("module", "02-practice")].state == "not_started"
+    assert ada.cells[("quiz", "01-intro")] == dashboard.Cell("passed", 100.0, "1/2")
+    assert ada.cells[("roleplay", "noise-dispute")].state == "passed"
+    assert ada.progress == pytest.approx(100 * 3 / 5)
+    assert not ada.at_risk and ada.started
+    assert bob.cells[("quiz", "01-intro")] == dashboard.Cell("failed", 50.0, "2/2")
+    assert bob.failed_quizzes == ["01-intro"] and not bob.inactive
+    assert bob.cells[("roleplay", "noise-dispute")].state == "failed"
+    assert cleo.cells[("module", "01-intro")].state == "started"
+    assert cleo.inactive and cleo.at_risk
+    assert not dan.started and not dan.at_risk  # joined today
+    assert data.counts() == {
+        "learners": 4, "at_risk": 2, "not_started": 1, "completed": 0, "overdue": 0,
+    }  # fmt: skip
+
+
+def test_dashboard_page_is_readable_without_colour(client, login, trainer, cohort, learners):
+    login(trainer)
+    page = client.get(f"/cohorts/{cohort.id}").get_data(as_text=True)
+    assert "Ada Active" in page and "Cléo Sleeper" in page
+    assert '<span class="visually-hidden">done</span>' in page
+    assert "✗ </span>50 %" in page and "not passed" in page
+    assert "At risk: inactive" in page and "At risk: quiz 1 failed" in page
+    assert '<progress max="100" value="60"' in page
+    assert 'role="img"' in page and '<title id="chart-progress-title">' in page
+    assert "<desc" in page and "Data table" in page
+    assert learners["ada"].email in page
+
+
+def test_overdue_when_the_end_date_has_passed(cohort, course, learners, client, login):
+    services.update_cohort(
+        cohort.trainers[0], cohort,
+        services.CohortFields("Spring group", SLUG, date(2020, 1, 1), date(2020, 2, 1)),
+    )  # fmt: skip
+    data = dashboard.build(cohort, course)
+    assert all(r.overdue for r in data.rows)
+    login(learners["ada"])
+    page = client.get(f"/courses/{SLUG}").get_data(as_text=True)
+    assert "Overdue" in page and "the cohort ended on" in page
+
+
+def test_deadline_shown_to_learners(cohort, course, learners, client, login):
+    ends = utcnow().date() + timedelta(days=10)
+    services.update_cohort(
+        cohort.trainers[0], cohort, services.CohortFields("Spring group", SLUG, None, ends)
+    )
+    login(learners["dan"])
+    page = client.get("/dashboard").get_data(as_text=True)
+    assert "finish by" in page and "10 days left" in page
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("", ["Ada Active", "Bob Failer", "Cléo Sleeper", "Dan Newcomer"]),
+        ("?sort=progress", ["Ada Active", "Bob Failer", "Cléo Sleeper", "Dan Newcomer"]),
+        ("?sort=activity", ["Bob Failer", "Ada Active", "Cléo Sleeper", "Dan Newcomer"]),
+        ("?sort=risk", ["Cléo Sleeper", "Bob Failer", "Dan Newcomer", "Ada Active"]),
+        ("?show=at_risk", ["Bob Failer", "Cléo Sleeper"]),
+        ("?show=not_started", ["Dan Newcomer"]),
+        ("?show=completed", []),
+        ("?sort=bogus&show=bogus", ["Ada Active", "Bob Failer", "Cléo Sleeper", "Dan Newcomer"]),
+    ],
+)
+def test_sorting_and_filtering(client, login, trainer, cohort, learners, query, expected):
+    login(trainer)
+    page = client.get(f"/cohorts/{cohort.id}{query}").get_data(as_text=True)
+    matrix = page.split('class="data matrix"')[1]
+    names = ["Ada Active", "Bob Failer", "Cléo Sleeper", "Dan Newcomer"]
+    shown = sorted((matrix.index(n), n) for n in names if f">{n}</a>" in matrix)
+    assert [n for _i, n in shown] == expected
+
+
+def test_learner_detail_shows_answers_path_and_reflection(client, login, trainer, cohort, learners):
+    login(trainer)
+    page = client.get(f"/cohorts/{cohort.id}/learners/{learners['bob'].id}").get_data(as_text=True)
+    assert "Attempt 1" in page and "Attempt 2" in page
+    assert "Lyon" in page and "Right answer:" in page and "Paris" in page
+    assert "noise" in page.lower() and "Chose:" in page
+    page = client.get(f"/cohorts/{cohort.id}/learners/{learners['ada'].id}").get_data(as_text=True)
+    assert "I listened first." in page
+    assert client.get(f"/cohorts/{cohort.id}/learners/{trainer.id}").status_code == 404
+
+
+def test_group_insight_numbers(cohort, course, learners, client, login, trainer):
+    from cohorts import insight
+
+    data = insight.build(cohort, course)
+    quiz = data.quizzes[0]
+    capital = next(q for q in quiz.questions if q.question.id == "capital")
+    round_ = next(q for q in quiz.questions if q.question.id == "round")
+    # Ada right; Bob's latest attempt (HALF) is wrong on capital, right on round.
+    assert (capital.right, capital.answered) == (1, 2) and capital.share_right == 50
+    assert (round_.right, round_.answered) == (2, 2)
+    rp = data.roleplays[0]
+    assert rp.players == 2
+    first = rp.nodes[0]
+    assert first.node.id == "arrival" and first.reached == 2
+    assert [c.learners for c in first.choices][:2] == [1, 1]
+    login(trainer)
+    page = client.get(f"/cohorts/{cohort.id}/insight").get_data(as_text=True)
+    assert "50 %" in page and first.choices[1].choice.text in page
+
+
+def test_gradebook_csv(client, login, trainer, cohort, member):
+    evil = member(full_name='=HYPERLINK("http://x")', email="evil@example.test")
+    zoe = member(full_name="Zoé Lefèvre", email="zoe@example.test")
+    module_done(zoe, "01-intro")
+    quiz_attempt(zoe, "01-intro", RIGHT)
+    login(trainer)
+    response = client.get(f"/cohorts/{cohort.id}/gradebook.csv")
+    assert response.status_code == 200
+    assert response.mimetype == "text/csv"
+    assert "attachment" in response.headers["Content-Disposition"]
+    body = response.data
+    assert body.startswith(b"\xef\xbb\xbf")
+    rows = list(csv.reader(io.StringIO(body.decode("utf-8-sig"))))
+    assert rows[0][:3] == ["Name", "Email", "Progress (%)"]
+    by_email = {r[1]: r for r in rows[1:]}
+    assert by_email[evil.email][0] == '\'=HYPERLINK("http://x")'
+    assert by_email[zoe.email][0] == "Zoé Lefèvre"
+    assert by_email[zoe.email][2] == "40" and by_email[zoe.email][3] == "100"
+
+
+@pytest.mark.parametrize("value", ["=1+1", "+33 6", "-2", "@SUM(A1)", "\tx", "\rx"])
+def test_neutralise(value):
+    assert neutralise(value) == "'" + value
+    assert neutralise("plain") == "plain" and neutralise(None) == ""
+
+
+def _dashboard_queries(client, cohort_id: int) -> list[str]:
+    statements: list[str] = []
+    db.session.expunge_all()  # the test's session is shared with requests: start cold
+
+    def record(conn, cursor, statement, *args):  # noqa: ANN001, ANN002
+        statements.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", record)
+    try:
+        assert client.get(f"/cohorts/{cohort_id}").status_code == 200
+    finally:
+        event.remove(db.engine, "before_cursor_execute", record)
+    return statements
+
+
+def test_dashboard_query_count_does_not_grow(client, login, trainer, course):
+    from cohorts.services import CohortFields, create_cohort
+
+    login(trainer)
+    ids = []
+    for n in (5, 50):
+        cohort = create_cohort(trainer, CohortFields(f"{n} learners", SLUG, None, None))
+        for i in range(n):
+            user = quick_learner(f"q{n}-{i}@example.test")
+            services.join(user, cohort)
+            module_done(user, "01-intro")
+            quiz_attempt(user, "01-intro", RIGHT if i % 2 else WRONG)
+            roleplay_run(user, BEST if i % 3 else WORST)
+        ids.append(cohort.id)
+    _dashboard_queries(client, ids[0])  # warm the content cache
+    few = _dashboard_queries(client, ids[0])
+    many = _dashboard_queries(client, ids[1])
+    assert len(few) == len(many), "\n".join(few + ["---"] + many)
+    assert len(many) <= 12
