@@ -47,3 +47,15 @@ def test_worst_path_escalates(path: Path):
     steps = worst_path(scenario)
     assert _ending(scenario, steps).outcome == "escalated"
     assert score_path(scenario, steps).percent < 100.0
+
+
+@pytest.mark.parametrize("path", FILES, ids=[p.stem for p in FILES])
+def test_plain_text_fields_carry_no_markdown(path: Path):
+    """Choices (inside buttons), dialogue lines and content notes are shown as plain text, so
+    Markdown emphasis would show its asterisks to the learner."""
+    scenario = _load(path)
+    texts = [scenario.content_note or ""]
+    for node in scenario.nodes.values():
+        texts += [choice.text for choice in node.choices]
+        texts += [line.line for line in node.dialogue]
+    assert not [t for t in texts if "*" in t or "`" in t or "](" in t]
