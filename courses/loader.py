@@ -14,6 +14,7 @@ No Markdown is ever rendered while serving a request from the cache.
 from __future__ import annotations
 
 import hashlib
+import html
 import logging
 import os
 import posixpath
@@ -21,7 +22,7 @@ import re
 import threading
 import time
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote, unquote, urlsplit
@@ -548,7 +549,8 @@ class _CourseLoader:
             minutes=minutes if isinstance(minutes, int) else 0,
             objectives=tuple(objectives),
             html=rendered.html,
-            toc=rendered.toc,
+            # Python-Markdown gives TOC titles as escaped HTML; templates escape them again.
+            toc=[replace(e, title=html.unescape(e.title)) for e in rendered.toc],
             quiz=quiz,
         )
 

@@ -40,6 +40,7 @@ class CourseProgress:
     done: frozenset[str]
     last_activity: datetime | None
     resume: Module | None
+    opened: frozenset[str] = frozenset()
 
     @property
     def total(self) -> int:
@@ -269,8 +270,9 @@ def resume_target(user: Any, course: Course) -> Module | None:
 def _standing(course: Course, rows: list[ModuleProgress]) -> CourseProgress:
     stems = {m.stem for m in course.modules}
     done = frozenset(r.module_stem for r in rows if r.completed_at and r.module_stem in stems)
+    opened = frozenset(r.module_stem for r in rows if r.module_stem in stems)
     last = max((r.last_opened_at for r in rows), default=None)
-    return CourseProgress(course, done, last, _resume(course, rows))
+    return CourseProgress(course, done, last, _resume(course, rows), opened)
 
 
 def course_progress(user: Any, course: Course) -> CourseProgress:

@@ -239,6 +239,12 @@ def test_module_html_is_sanitised(tmp_path, markdown):
         assert banned not in html
 
 
+def test_toc_titles_are_plain_text(tmp_path):
+    text = FIRST_MD.replace("## Part four", "## Rights & duties")
+    course, _ = load_course(write_course(tmp_path, **{"modules/01-first.md": text}), "mini")
+    assert course.module("01-first").toc[-1].title == "Rights & duties"
+
+
 def test_folder_version_changes_with_a_file(tmp_path):
     folder = write_course(tmp_path)
     before = loader.folder_version(folder)
