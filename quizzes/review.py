@@ -14,10 +14,6 @@ from flask_babel import gettext as _
 from quizzes.model import Question
 
 
-def _html(text: str) -> str:
-    return text
-
-
 def _index(value: Any, size: int) -> int | None:
     try:
         index = int(value)
@@ -30,38 +26,37 @@ def answer_display(question: Question, answer: Any) -> str:
     """The learner's answer, readable, escaped (choice texts are already sanitised HTML)."""
     esc = html.escape
     if answer is None or answer == "" or answer == [] or answer == {}:
-        return _html(f"<em>{esc(_('No answer'))}</em>")
+        return f"<em>{esc(_('No answer'))}</em>"
     q = question
     if q.type == "single":
         i = _index(answer, len(q.choices))
-        return _html(q.choices[i].text_html if i is not None else "")
+        return q.choices[i].text_html if i is not None else ""
     if q.type == "multiple" and isinstance(answer, list):
         picked = sorted({i for a in answer if (i := _index(a, len(q.choices))) is not None})
-        return _html(
-            "<ul>" + "".join(f"<li>{q.choices[i].text_html}</li>" for i in picked) + "</ul>"
-        )
+        items = "".join(f"<li>{q.choices[i].text_html}</li>" for i in picked)
+        return f"<ul>{items}</ul>"
     if q.type == "true_false":
-        return _html(esc(_("True") if answer is True else _("False")))
+        return esc(_("True") if answer is True else _("False"))
     if q.type in ("short_answer", "numeric"):
-        return _html(esc(str(answer)))
+        return esc(str(answer))
     if q.type == "matching" and isinstance(answer, dict):
         rows = []
         for left_index, (left, _right) in enumerate(q.pairs):
             r = _index(answer.get(str(left_index)), len(q.pairs))
             right = q.pairs[r][1] if r is not None else "—"
             rows.append(f"<li>{esc(left)} → {esc(right)}</li>")
-        return _html("<ul>" + "".join(rows) + "</ul>")
+        return "<ul>" + "".join(rows) + "</ul>"
     if q.type == "ordering" and isinstance(answer, list):
         rows = []
         for item in answer:
             i = _index(item, len(q.items))
             rows.append(f"<li>{esc(q.items[i]) if i is not None else '—'}</li>")
-        return _html("<ol>" + "".join(rows) + "</ol>")
-    return _html(esc(str(answer)))
+        return "<ol>" + "".join(rows) + "</ol>"
+    return esc(str(answer))
 
 
 def right_answer_display(question: Question, correct_html: str) -> str:
     """The right answer (grading's display, with true/false translated)."""
     if question.type == "true_false":
-        return _html(html.escape(_("True") if question.answer else _("False")))
-    return _html(correct_html)
+        return html.escape(_("True") if question.answer else _("False"))
+    return correct_html
