@@ -26,6 +26,7 @@ from werkzeug.wrappers import Response
 
 from cohorts import charts, csv_import, deadlines, gradebook, insight, learner_detail, services
 from cohorts import dashboard as dashboard_data
+from cohorts import demo as _demo  # noqa: F401  (registers the demo loader)
 from cohorts.codes import display_code
 from cohorts.forms import CohortForm, ImportForm
 from courses.catalogue import Course

@@ -1,0 +1,165 @@
+"""Demo data: a cohort on the bundled course, trained by the demo trainer, with the demo learners
+at different stages (idempotent: nothing is duplicated when ``flask demo`` runs again).
+
+Runs after the courses demo loader (which enrols the learners and marks modules as done): this
+one adds the cohort, some graded quiz attempts and role-play runs written through the models
+with the real grading and scoring.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from sqlalchemy import select
+
+from cohorts import services
+from courses.catalogue import Course
+from courses.loader import get_course
+from courses.roleplay import best_path, score_path, worst_path
+from courses.roleplay_models import RoleplayRun
+from quizzes.grading import grade
+from quizzes.model import Question
+from quizzes.models import SUBMITTED, Attempt
+from training.demo import DEMO_LOADERS
+from training.extensions import db
+from training.models import Cohort, CohortMember, User
+from training.timeutil import utcnow
+
+DEMO_COURSE = "cap-apm"
+DEMO_COHORT = "CAP APM — demo cohort"
+
+
+def key_answer(question: Question) -> Any:
+    """The right answer in the grading shapes (see quizzes.grading)."""
+    kind = question.type
+    if kind == "single":
+        return next(i for i, c in enumerate(question.choices) if c.correct)
+    if kind == "multiple":
+        return [i for i, c in enumerate(question.choices) if c.correct]
+    if kind == "true_false":
+        return question.answer
+    if kind == "short_answer":
+        return question.answers[0]
+    if kind == "numeric":
+        return str(question.answer if question.answer is not None else question.min)
+    if kind == "matching":
+        return {str(i): i for i in range(len(question.pairs))}
+    return list(range(len(question.items)))
+
+
+def wrong_answer(question: Question) -> Any:
+    if question.type in ("single", "multiple"):
+        wrong = [i for i, c in enumerate(question.choices) if not c.correct]
+        return (wrong[0] if question.type == "single" else wrong[:1]) if wrong else None
+    if question.type == "true_false":
+        return not question.answer
+    return None
+
+
+def _attempt(user: User, course: Course, stem: str, right_share: float, when) -> None:  # noqa: ANN001
+    quiz = course.quiz(stem)
+    if quiz is None:
+        return
+    exists = db.session.execute(
+        select(Attempt.id).where(
+            Attempt.user_id == user.id,
+            Attempt.course_slug == course.slug,
+            Attempt.quiz_stem == stem,
+        )
+    ).first()
+    if exists:
+        return
+    questions = list(quiz.questions)
+    cut = round(len(questions) * right_share)
+    answers = {q.id: key_answer(q) if i < cut else wrong_answer(q) for i, q in enumerate(questions)}
+    result = grade(questions, answers)
+    drawn = [{"id": q.id, "order": []} for q in questions]
+    mark = quiz.settings.pass_mark or course.completion.pass_mark
+    db.session.add(
+        Attempt(
+            user_id=user.id, course_slug=course.slug, quiz_stem=stem, number=1,
+            practice=False, status=SUBMITTED, started_at=when - timedelta(minutes=9),
+            saved_at=when, submitted_at=when, questions=drawn,
+            answers=answers, score_points=result.points, max_points=result.max_points,
+            percent=result.percent, passed=result.percent >= mark,
+            content_version=course.version,
+        )
+    )  # fmt: skip
+
+
+def _run(user: User, course: Course, slug: str, best: bool, reflection: str, when) -> None:  # noqa: ANN001
+    scenario = course.roleplay(slug)
+    if scenario is None:
+        return
+    exists = db.session.execute(
+        select(RoleplayRun.id).where(
+            RoleplayRun.user_id == user.id, RoleplayRun.scenario_slug == slug
+        )
+    ).first()
+    if exists:
+        return
+    path = best_path(scenario) if best else worst_path(scenario)
+    score = score_path(scenario, path)
+    node = scenario.start
+    for node_id, index in path:
+        node = scenario.nodes[node_id].choices[index].next
+    ending = scenario.nodes[node].ending
+    db.session.add(
+        RoleplayRun(
+            user_id=user.id, course_slug=course.slug, scenario_slug=slug, started_at=when,
+            updated_at=when, finished_at=when, current_node=node,
+            path=[list(step) for step in path], step=len(path),
+            outcome=ending.outcome if ending else "partial", points_total=score.total,
+            percent=score.percent, competency_points=dict(score.points),
+            reflection=reflection, reflection_saved_at=when, content_version=course.version,
+        )
+    )  # fmt: skip
+
+
+def load_cohort_demo(people: dict[str, User]) -> list[str]:
+    course = get_course(DEMO_COURSE)
+    trainer = people.get("trainer")
+    if course is None or trainer is None:
+        return ["No demo cohort: the bundled course is not available."]
+    cohort = db.session.execute(
+        select(Cohort).where(Cohort.name == DEMO_COHORT)
+    ).scalar_one_or_none()
+    if cohort is None:
+        today = utcnow().date()
+        cohort = services.create_cohort(
+            trainer,
+            services.CohortFields(
+                DEMO_COHORT, DEMO_COURSE, today - timedelta(days=30), today + timedelta(days=45),
+                "Demo group: Amina is well ahead, Lucas is stuck on a quiz, Sofia has not started.",
+            ),
+        )  # fmt: skip
+    now = utcnow()
+    for key in ("learner1", "learner2", "learner3"):
+        if key in people:
+            services.join(people[key], cohort)
+    amina, lucas, sofia = (people.get(k) for k in ("learner1", "learner2", "learner3"))
+    if amina is not None:
+        for i, module in enumerate(course.modules[:3]):
+            _attempt(amina, course, module.stem, 1.0 if i else 0.8, now - timedelta(days=3 - i))
+        _run(amina, course, "noise-dispute", True, "I let each neighbour speak first.",
+             now - timedelta(days=1))  # fmt: skip
+    if lucas is not None:
+        _attempt(lucas, course, course.modules[0].stem, 0.3, now - timedelta(days=2))
+        _run(lucas, course, "noise-dispute", False, "I went in too fast.", now - timedelta(days=2))
+    if sofia is not None:  # joined three weeks ago and did nothing since: at risk
+        member = db.session.execute(
+            select(CohortMember).where(
+                CohortMember.cohort_id == cohort.id, CohortMember.user_id == sofia.id
+            )
+        ).scalar_one()
+        member.joined_at = min(member.joined_at, now - timedelta(days=21))
+    db.session.commit()
+    return [
+        f"Cohort {cohort.name!r} (trainer {trainer.email}), join code {cohort.join_code}:",
+        "  Amina ahead, Lucas stuck on quiz 1, Sofia not started (at risk).",
+    ]
+
+
+if load_cohort_demo not in DEMO_LOADERS:
+    DEMO_LOADERS.append(load_cohort_demo)
