@@ -116,6 +116,21 @@ def attempts_for(
     )
 
 
+def open_attempts(user_id: int) -> list[Attempt]:
+    """The learner's counted attempts still in progress, oldest first (any course)."""
+    return list(
+        db.session.scalars(
+            select(Attempt)
+            .where(
+                Attempt.user_id == user_id,
+                Attempt.status == IN_PROGRESS,
+                Attempt.practice.is_(False),
+            )
+            .order_by(Attempt.started_at, Attempt.id)
+        )
+    )
+
+
 def get_attempt(user: Any, attempt_id: int) -> Attempt:
     """The learner's own attempt; anyone else's is reported as not found."""
     attempt = db.session.get(Attempt, attempt_id)

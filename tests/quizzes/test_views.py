@@ -305,3 +305,13 @@ def test_the_course_page_lists_the_quiz_with_the_grade(client, learner):
     html = client.get(f"/courses/{course.slug}").get_data(as_text=True)
     assert "Your quiz results, module by module" in html
     assert "100 %" in html and "1 of 3" in html and "Passed" in html
+
+
+def test_the_dashboard_offers_to_resume_a_quiz_in_progress(client, learner):
+    user, course = learner()
+    assert "Quizzes in progress" not in client.get("/dashboard").get_data(as_text=True)
+    attempt = start(client, course)
+    html = client.get("/dashboard").get_data(as_text=True)
+    assert "Quizzes in progress" in html and f'href="{quiz_url(course)}"' in html
+    client.post(quiz_url(course, f"/attempts/{attempt.id}"), data={"action": "submit"})
+    assert "Quizzes in progress" not in client.get("/dashboard").get_data(as_text=True)
