@@ -53,12 +53,34 @@ class QuestionView:
     subfields: tuple[SubField, ...] = field(default_factory=tuple)
 
 
+def _size(question: Question) -> int:
+    if question.type in ("single", "multiple"):
+        return len(question.choices)
+    if question.type == "matching":
+        return len(question.pairs)
+    if question.type == "ordering":
+        return len(question.items)
+    return 0
+
+
+def _order(question: Question, stored: Any) -> list[int]:
+    """The stored display order, or (if the file changed its choices since) a fresh one that
+    still does not show matching/ordering in the key's order."""
+    size = _size(question)
+    order = [i for i in stored if isinstance(i, int)] if isinstance(stored, list) else []
+    if sorted(order) == list(range(size)):
+        return order
+    if question.type in ("matching", "ordering") and size > 1:
+        return list(range(1, size)) + [0]
+    return list(range(size))
+
+
 def _entries(attempt: Any, quiz: Quiz) -> list[tuple[int, Question, list[int]]]:
     result = []
     for position, entry in enumerate(attempt.questions, start=1):
         question = quiz.question(entry["id"])
         if question is not None:
-            result.append((position, question, list(entry.get("order") or [])))
+            result.append((position, question, _order(question, entry.get("order"))))
     return result
 
 
