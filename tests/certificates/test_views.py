@@ -103,6 +103,14 @@ def test_verify_valid(client, certificate):
     assert "Revoke" not in html  # anonymous
 
 
+def test_hostile_name_is_escaped_on_the_verify_page(client, make_user, course):
+    user = make_user("learner", full_name='<img src="file:///etc/passwd">')
+    certificate = services.issue(user, course)
+    html = client.get(f"/verify/{certificate.code}").get_data(as_text=True)
+    assert "&lt;img src=&#34;file:///etc/passwd&#34;&gt;" in html
+    assert '<img src="file:' not in html
+
+
 def test_verify_json(client, certificate):
     data = client.get(f"/verify/{certificate.code}.json").get_json()
     assert data["status"] == "valid"
