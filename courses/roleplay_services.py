@@ -86,8 +86,19 @@ def get_run(user: Any, run_id: int, course: Course | None = None) -> tuple[Rolep
 
 
 def start_run(user: Any, course: Course, slug: str) -> RoleplayRun:
-    """A new run at the scenario's start. Allowed at any time; earlier runs are kept."""
+    """A new run at the scenario's start. Allowed at any time; earlier runs are kept.
+
+    An unfinished run with no choice made yet is reused rather than duplicated, so a double
+    click on Start (or Start again on an untouched run) leaves no empty runs behind.
+    """
     scenario = scenario_for(user, course, slug)
+    untouched = current_run(user, course, slug)
+    if (
+        untouched is not None
+        and untouched.step == 0
+        and untouched.content_version == str(course.version)[:64]
+    ):
+        return untouched
     now = utcnow()
     run = RoleplayRun(
         user_id=user.id,

@@ -229,3 +229,9 @@ def test_a_write_between_read_and_update_is_caught_by_the_conditional_update(lea
     result = services.choose(learner, run.id, 0, 0, course=course)
     assert not result.accepted and result.reason == "stale"
     assert (result.run.step, result.run.path) == (1, [["door", 1]])
+
+
+def test_a_double_click_on_start_leaves_one_empty_run(learner, course):
+    first = services.start_run(learner, course, SCENARIO_SLUG)
+    assert services.start_run(learner, course, SCENARIO_SLUG).id == first.id
+    assert len(services.runs_for(learner.id, COURSE_SLUG, SCENARIO_SLUG)) == 1
