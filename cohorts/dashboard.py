@@ -13,11 +13,10 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from typing import Literal
+from typing import Any, Literal
 
 from flask import current_app
 from sqlalchemy import select
-from sqlalchemy.orm import load_only
 
 from certificates.models import Certificate, Status
 from courses.catalogue import Course
@@ -130,7 +129,7 @@ def columns_of(course: Course) -> list[Column]:
 
 
 def quiz_grade(
-    submitted: list[Attempt], used: int, method: str, pass_mark: float, allowed: int | None
+    submitted: list[Any], used: int, method: str, pass_mark: float, allowed: int | None
 ) -> QuizGrade:
     """The grade over counted, submitted attempts (oldest first) by the quiz's method; the
     same rules as ``quizzes.services.standing``, applied to rows already loaded."""
@@ -163,36 +162,28 @@ def build(cohort: Cohort, course: Course, *, now: datetime | None = None) -> Das
     ):
         rows[user.id] = LearnerRow(user=user, joined_at=member.joined_at)
 
-    progress: dict[int, dict[str, ModuleProgress]] = defaultdict(dict)
+    # Plain rows rather than ORM objects: thousands of them per page.
+    progress: dict[int, dict[str, Any]] = defaultdict(dict)
     for mp in db.session.execute(
-        select(ModuleProgress).where(
-            ModuleProgress.course_slug == slug, ModuleProgress.user_id.in_(members)
-        )
-    ).scalars():
+        select(
+            ModuleProgress.user_id, ModuleProgress.module_stem, ModuleProgress.last_opened_at,
+            ModuleProgress.completed_at,
+        ).where(ModuleProgress.course_slug == slug, ModuleProgress.user_id.in_(members))
+    ):  # fmt: skip
         progress[mp.user_id][mp.module_stem] = mp
 
-    attempts: dict[int, dict[str, list[Attempt]]] = defaultdict(lambda: defaultdict(list))
+    attempts: dict[int, dict[str, list[Any]]] = defaultdict(lambda: defaultdict(list))
     open_attempts: dict[int, set[str]] = defaultdict(set)
     latest_attempt: dict[int, datetime] = {}
     for attempt in db.session.execute(
-        select(Attempt)
-        .options(
-            load_only(
-                Attempt.user_id,
-                Attempt.quiz_stem,
-                Attempt.number,
-                Attempt.status,
-                Attempt.practice,
-                Attempt.started_at,
-                Attempt.saved_at,
-                Attempt.submitted_at,
-                Attempt.percent,
-                Attempt.passed,
-            )  # fmt: skip
+        select(
+            Attempt.user_id, Attempt.quiz_stem, Attempt.number, Attempt.status,
+            Attempt.practice, Attempt.started_at, Attempt.saved_at, Attempt.submitted_at,
+            Attempt.percent, Attempt.passed,
         )
         .where(Attempt.course_slug == slug, Attempt.user_id.in_(members))
         .order_by(Attempt.user_id, Attempt.quiz_stem, Attempt.number)
-    ).scalars():
+    ):  # fmt: skip
         seen = _max(attempt.started_at, attempt.saved_at, attempt.submitted_at)
         latest_attempt[attempt.user_id] = _max(latest_attempt.get(attempt.user_id), seen)  # type: ignore[assignment]
         if attempt.practice:
@@ -262,8 +253,8 @@ def _fill_row(
     columns: list[Column],
     rules,  # noqa: ANN001 - CompletionRules
     quizzes: dict,
-    progress: dict[str, ModuleProgress],
-    attempts: dict[str, list[Attempt]],
+    progress: dict[str, Any],
+    attempts: dict[str, list[Any]],
     open_attempts: set[str],
     best: dict[str, float],
     started_runs: set[str],

@@ -27,6 +27,7 @@ from werkzeug.wrappers import Response
 from cohorts import charts, csv_import, deadlines, gradebook, insight, learner_detail, services
 from cohorts import dashboard as dashboard_data
 from cohorts import demo as _demo  # noqa: F401  (registers the demo loader)
+from cohorts.cells import CellRenderer
 from cohorts.codes import display_code
 from cohorts.forms import CohortForm, ImportForm
 from courses.catalogue import Course
@@ -263,6 +264,7 @@ def dashboard(cohort_id: int) -> str:
         counts=data.counts(),
         charts=[progress_chart, score_chart],
         action_form=EmptyForm(),
+        cells=CellRenderer(),
         join_url=url_for("cohorts.join", code=cohort.join_code, _external=True),
         zip_endpoint="certificates.cohort_zip" in current_app.view_functions,
     )
