@@ -73,7 +73,7 @@ def test_intro_page_shows_the_settings_and_starts_nothing_on_get(client, learner
     page = client.get(quiz_url(course))
     assert page.status_code == 200
     html = page.get_data(as_text=True)
-    assert "Test quiz" in html and "80 %" in html and "0 of 3 used" in html
+    assert "Test quiz" in html and "80\u00a0%" in html and "0 of 3 used" in html
     assert "15 minutes" in html and "Start the quiz" in html
     assert db.session.query(Attempt).count() == 0
 
@@ -159,8 +159,8 @@ def test_submit_shows_the_result_and_review(client, learner):
     )
     assert response.status_code == 302 and response.location.endswith("/result")
     html = client.get(response.location).get_data(as_text=True)
-    assert "85.7 %" in html and "6 of 7 points" in html
-    assert "Passed" in html and "pass mark of 70 %" in html
+    assert "85.7\u00a0%" in html and "6 of 7 points" in html
+    assert "Passed" in html and "pass mark of 70\u00a0%" in html
     assert "FEEDBACK-LYON" in html and "EXPLANATION-CAPITAL" in html
     assert "Right answer" in html and "Wrong" in html
     assert "Practise the questions I missed" in html
@@ -174,7 +174,7 @@ def test_submit_shows_the_result_and_review(client, learner):
     # the attempt page now redirects to the result
     assert client.get(quiz_url(course, f"/attempts/{attempt.id}")).status_code == 302
     intro = client.get(quiz_url(course)).get_data(as_text=True)
-    assert "Attempt 1" in intro and "85.7 %" in intro and "1 of 2 used" in intro
+    assert "Attempt 1" in intro and "85.7\u00a0%" in intro and "1 of 2 used" in intro
 
 
 def test_show_answers_never_hides_the_review(client, learner):
@@ -184,7 +184,7 @@ def test_show_answers_never_hides_the_review(client, learner):
         quiz_url(course, f"/attempts/{attempt.id}"), data=form_for(attempt, course, WRONG, "submit")
     )
     html = client.get(quiz_url(course, f"/attempts/{attempt.id}/result")).get_data(as_text=True)
-    assert "0 %" in html and "Not passed" in html
+    assert "0\u00a0%" in html and "Not passed" in html
     assert (
         "EXPLANATION-CAPITAL" not in html and "FEEDBACK-" not in html and "Right answer" not in html
     )
@@ -223,7 +223,7 @@ def test_late_submission_is_explained(client, learner):
     )
     html = client.get(response.location).get_data(as_text=True)
     assert "Time was up" in html and "graded on the answers saved before the time ran out" in html
-    assert "14.3 %" in html  # only the saved answer counted
+    assert "14.3\u00a0%" in html  # only the saved answer counted
 
 
 def test_an_expired_attempt_page_sends_the_learner_to_the_result(client, learner):
@@ -303,8 +303,8 @@ def test_the_course_page_lists_the_quiz_with_the_grade(client, learner):
         quiz_url(course, f"/attempts/{attempt.id}"), data=form_for(attempt, course, KEY, "submit")
     )
     html = client.get(f"/courses/{course.slug}").get_data(as_text=True)
-    assert "Your quiz results, module by module" in html
-    assert "100 %" in html and "1 of 3" in html and "Passed" in html
+    assert "Quiz 1: Module 01-quiz" in html and f'href="{quiz_url(course)}"' in html
+    assert "Grade 100\u00a0%" in html and "1 of 3 attempts used" in html and "Passed" in html
 
 
 def test_the_dashboard_offers_to_resume_a_quiz_in_progress(client, learner):
