@@ -61,6 +61,10 @@ def make_app(database_url: str, tmp_path: Path, **overrides: object) -> Flask:
         "BASE_URL": "http://localhost",
         "RATELIMIT_STORAGE_URI": "memory://",
         "CERTIFICATE_PDFA": False,
+        # Cheap argon2id in tests: hundreds of accounts are created; production keeps the cost.
+        "ARGON2_TIME_COST": 1,
+        "ARGON2_MEMORY_KIB": 1024,
+        "ARGON2_PARALLELISM": 1,
     }
     config.update(overrides)
     application = create_app(config)

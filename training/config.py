@@ -46,6 +46,10 @@ class Config:
         self.RATELIMIT_HEADERS_ENABLED = True
         self.LOGIN_RATE_LIMIT = env("LOGIN_RATE_LIMIT", "10 per minute")
         self.VERIFY_RATE_LIMIT = env("VERIFY_RATE_LIMIT", "60 per minute")
+        # argon2id cost (argon2-cffi's RFC 9106 low-memory profile by default).
+        self.ARGON2_TIME_COST = _int("ARGON2_TIME_COST", 3)
+        self.ARGON2_MEMORY_KIB = _int("ARGON2_MEMORY_KIB", 65536)
+        self.ARGON2_PARALLELISM = _int("ARGON2_PARALLELISM", 4)
         self.PASSWORD_RESET_HOURS = _int("PASSWORD_RESET_HOURS", 2)
         self.INVITE_DAYS = _int("INVITE_DAYS", 14)
         self.MAIL_SENDER = env("MAIL_SENDER", "Passerelle <no-reply@passerelle.invalid>")

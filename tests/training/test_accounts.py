@@ -129,6 +129,7 @@ def test_rehash_on_login_when_parameters_change(app, make_user):
     db.session.refresh(user)
     assert user.password_hash != weak.hash(PASSWORD)
     assert "m=8," not in user.password_hash
+    assert f"m={app.config['ARGON2_MEMORY_KIB']}," in user.password_hash
     assert accounts.authenticate(user.email, PASSWORD) is not None
 
 
