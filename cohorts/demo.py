@@ -8,7 +8,7 @@ with the real grading and scoring.
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import select
@@ -18,7 +18,7 @@ from courses.catalogue import Course
 from courses.loader import get_course
 from courses.roleplay import best_path, score_path, worst_path
 from courses.roleplay_models import RoleplayRun
-from quizzes.grading import grade
+from quizzes.grading import QuizResult, grade
 from quizzes.model import Question
 from quizzes.models import SUBMITTED, Attempt
 from training.demo import DEMO_LOADERS
@@ -57,7 +57,9 @@ def wrong_answer(question: Question) -> Any:
     return None
 
 
-def _attempt(user: User, course: Course, stem: str, right_share: float, when) -> None:  # noqa: ANN001
+def _attempt(
+    user: User, course: Course, stem: str, right_share: float, when: datetime, count: int = 1
+) -> None:
     quiz = course.quiz(stem)
     if quiz is None:
         return
@@ -76,9 +78,17 @@ def _attempt(user: User, course: Course, stem: str, right_share: float, when) ->
     result = grade(questions, answers)
     drawn = [{"id": q.id, "order": []} for q in questions]
     mark = quiz.settings.pass_mark or course.completion.pass_mark
+    for number in range(1, count + 1):
+        _add_attempt(user, course, stem, number, answers, result, mark, drawn, when)
+
+
+def _add_attempt(
+    user: User, course: Course, stem: str, number: int, answers: dict[str, Any],
+    result: QuizResult, mark: float, drawn: list[dict[str, Any]], when: datetime,
+) -> None:  # fmt: skip
     db.session.add(
         Attempt(
-            user_id=user.id, course_slug=course.slug, quiz_stem=stem, number=1,
+            user_id=user.id, course_slug=course.slug, quiz_stem=stem, number=number,
             practice=False, status=SUBMITTED, started_at=when - timedelta(minutes=9),
             saved_at=when, submitted_at=when, questions=drawn,
             answers=answers, score_points=result.points, max_points=result.max_points,
@@ -88,7 +98,9 @@ def _attempt(user: User, course: Course, stem: str, right_share: float, when) ->
     )  # fmt: skip
 
 
-def _run(user: User, course: Course, slug: str, best: bool, reflection: str, when) -> None:  # noqa: ANN001
+def _run(
+    user: User, course: Course, slug: str, best: bool, reflection: str, when: datetime
+) -> None:
     scenario = course.roleplay(slug)
     if scenario is None:
         return
@@ -145,7 +157,9 @@ def load_cohort_demo(people: dict[str, User]) -> list[str]:
         _run(amina, course, "noise-dispute", True, "I let each neighbour speak first.",
              now - timedelta(days=1))  # fmt: skip
     if lucas is not None:
-        _attempt(lucas, course, course.modules[0].stem, 0.3, now - timedelta(days=2))
+        first = course.modules[0]
+        allowed = first.quiz.settings.max_attempts if first.quiz else None
+        _attempt(lucas, course, first.stem, 0.3, now - timedelta(days=2), count=allowed or 1)
         _run(lucas, course, "noise-dispute", False, "I went in too fast.", now - timedelta(days=2))
     if sofia is not None:  # joined three weeks ago and did nothing since: at risk
         member = db.session.execute(
