@@ -69,7 +69,7 @@ COMPETENCY_NAMES = {
         "de_escalation": "De-escalation",
         "safety": "Safety",
         "law": "Legal framework",
-        "referral": "Referral to partners",
+        "referral": "Referral",
     },
     "fr": {
         "listening": "Écoute active",
@@ -77,7 +77,7 @@ COMPETENCY_NAMES = {
         "de_escalation": "Désescalade",
         "safety": "Sécurité",
         "law": "Cadre légal",
-        "referral": "Orientation vers les partenaires",
+        "referral": "Orientation",
     },
 }
 

@@ -18,6 +18,7 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from certificates import demo as _demo  # noqa: F401  (registers the demo loader)
 from certificates import models, sections, services  # models: registers the tables
 from certificates.forms import CodeForm, RevokeForm, UploadForm
 from training.extensions import limiter
