@@ -458,7 +458,11 @@ def _grade_once(
     db.session.commit()
     db.session.refresh(attempt)
     if won and not attempt.practice:
-        activity_completed.send(
-            current_app._get_current_object(), user=user, course_slug=attempt.course_slug
-        )
+        try:
+            activity_completed.send(
+                current_app._get_current_object(), user=user, course_slug=attempt.course_slug
+            )
+        except Exception:  # a listener's failure must not lose the learner their result
+            db.session.rollback()
+            current_app.logger.exception("activity_completed listener failed after a quiz")
     return won

@@ -305,3 +305,17 @@ def test_quiz_standings_for_every_quiz_of_the_course(make_course, enrolled):
         100.0, True, 2, 3, False
     )
     assert services.quiz_standings(user.id, "no-such-course") == {}
+
+
+def test_a_failing_completion_listener_does_not_lose_the_result(make_course, enrolled):
+    course = make_course()
+    user = enrolled(course)
+
+    def broken(sender, **extra):
+        raise RuntimeError("listener bug")
+
+    with activity_completed.connected_to(broken):
+        graded = take(user, course, KEY)
+    assert graded.status == "submitted" and graded.percent == 100.0
+    db.session.expire_all()
+    assert db.session.get(Attempt, graded.id).status == "submitted"
