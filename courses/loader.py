@@ -592,6 +592,7 @@ class _CourseLoader:
             return result
 
         rendered = markdown.render(text, rewrite)
+        rendered = replace(rendered, html=scrollable_tables(rendered.html))
         for message, value in dict.fromkeys(found):
             line = next(
                 (body_line + i for i, source in enumerate(lines) if value in source), body_line
@@ -651,6 +652,33 @@ class _CourseLoader:
             if scenario is not None:
                 scenarios.append(scenario)
         return scenarios
+
+
+_TABLE_RE = re.compile(r"<table>.*?</table>", re.S)
+_HEADER_RE = re.compile(r"<th[^>]*>(.*?)</th>", re.S)
+_TAG_RE = re.compile(r"<[^>]+>")
+
+
+def scrollable_tables(safe_html: str) -> str:
+    """Wrap each table of sanitised HTML in a focusable, labelled scrolling region.
+
+    A wide table scrolls sideways on a phone; keyboard users need to reach that region, and
+    screen readers a name for it (its column headers). Empty corner headers become plain cells.
+    """
+
+    def wrap(match: re.Match[str]) -> str:
+        table = match.group(0).replace("<th></th>", "<td></td>")
+        headers = [_TAG_RE.sub("", h).strip() for h in _HEADER_RE.findall(table)]
+        label = ", ".join(h for h in headers if h)[:200]
+        # ``label`` comes from already sanitised and escaped HTML text: safe in an attribute
+        # once quotes are escaped.
+        label = label.replace('"', "&quot;")
+        return (
+            f'<div class="table-scroll" role="region" tabindex="0" aria-label="{label}">'
+            f"{table}</div>"
+        )
+
+    return _TABLE_RE.sub(wrap, safe_html)
 
 
 # --------------------------------------------------------------------------------------------

@@ -239,6 +239,18 @@ def test_module_html_is_sanitised(tmp_path, markdown):
         assert banned not in html
 
 
+def test_tables_scroll_in_a_focusable_labelled_region(tmp_path):
+    table = "|   | Real time | Deferred |\n|---|---|---|\n| When | now | later |\n"
+    text = FIRST_MD.replace("The end.", table)
+    course, _ = load_course(write_course(tmp_path, **{"modules/01-first.md": text}), "mini")
+    html = course.module("01-first").html
+    assert (
+        '<div class="table-scroll" role="region" tabindex="0" aria-label="Real time, Deferred">'
+        "<table>"
+    ) in html
+    assert "<th></th>" not in html and html.count("</table></div>") == 1
+
+
 def test_toc_titles_are_plain_text(tmp_path):
     text = FIRST_MD.replace("## Part four", "## Rights & duties")
     course, _ = load_course(write_course(tmp_path, **{"modules/01-first.md": text}), "mini")
