@@ -83,7 +83,17 @@ def test_play_a_roleplay_to_its_debrief(page, live_server, app, make_user):
     assert page.get_by_text("Your reflection is saved with this run.").is_visible()
     assert_accessible(page)
 
-    # The back button and a re-post of an old turn do not move the finished run.
-    page.go_back()
+    # A finished run's turn page leads to its debrief; the intro lists the run with its score.
     page.goto(f"/courses/cap-apm/roleplays/{SLUG}/runs/{run_id}")
     assert "/debrief" in page.url
+    page.goto(f"/courses/cap-apm/roleplays/{SLUG}")
+    assert page.get_by_role("heading", name="Your runs").is_visible()
+    assert page.get_by_role("button", name="Start again").is_visible()
+    assert_accessible(page, "roleplay-intro-runs")
+
+    # The course page lists every role-play with the best score.
+    page.goto("/courses/cap-apm")
+    section = page.locator("section.course-roleplays")
+    assert section.get_by_role("link", name=scenario.title).is_visible()
+    assert section.get_by_text("Best score").first.is_visible()
+    assert_accessible(page, "roleplay-course-section")
