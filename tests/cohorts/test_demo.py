@@ -1,0 +1,31 @@
+"""`flask demo` adds a cohort with learners at different stages, once."""
+
+from __future__ import annotations
+
+import pytest
+
+from training.extensions import db
+from training.models import Cohort, CohortMember
+
+
+@pytest.fixture
+def app_config() -> dict[str, object]:
+    return {}  # the bundled course
+
+
+def test_demo_cohort_is_idempotent(runner, app):
+    from cohorts import dashboard
+    from courses.loader import get_course
+
+    for _ in range(2):
+        result = runner.invoke(args=["demo"])
+        assert result.exit_code == 0, result.output
+    assert "join code" in result.output
+    cohort = db.session.query(Cohort).one()
+    assert cohort.trainers[0].email == "trainer@passerelle.test"
+    assert db.session.query(CohortMember).count() == 3
+    data = dashboard.build(cohort, get_course("cap-apm"))
+    rows = {r.user.email.split("@")[0]: r for r in data.rows}
+    assert rows["amina"].progress > rows["lucas"].progress > rows["sofia"].progress == 0
+    assert rows["lucas"].failed_quizzes == ["01-the-job"]
+    assert rows["sofia"].inactive and not rows["amina"].at_risk
