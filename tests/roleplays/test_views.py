@@ -188,3 +188,26 @@ def test_no_section_for_someone_who_cannot_play(app, make_user, course):
     from courses.roleplay_sections import course_roleplays
 
     assert course_roleplays(make_user("learner"), course) is None
+
+
+def test_a_run_whose_scenario_changed_is_handled_gracefully(client, player, course, courses_dir):
+    from courses.loader import get_catalogue
+    from tests.roleplays.conftest import SCENARIO_YAML
+
+    finished_url = start(client)
+    debrief_url = client.post(finished_url, data={"step": "0", "choice": "1"}).headers["Location"]
+    unfinished_url = start(client)
+    client.post(unfinished_url, data={"step": "0", "choice": "0"})  # now at node 'calmer'
+    path = courses_dir / COURSE_SLUG / "roleplays" / f"{SCENARIO_SLUG}.yaml"
+    path.write_text(
+        SCENARIO_YAML.replace("calmer", "quieter")
+        .replace("next: fight", "next: fight_2")
+        .replace("  fight:", "  fight_2:"),
+        encoding="utf-8",
+    )
+    get_catalogue(refresh=True)
+    response = client.get(unfinished_url, follow_redirects=True)
+    assert "has changed since you started this run" in text(response)
+    page = text(client.get(debrief_url))
+    assert "Outcome: Escalated" in page
+    assert "can no longer be shown" in page
