@@ -13,10 +13,10 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import Select, func, select, union_all
 
 from certificates.models import Certificate, Status
 from courses.catalogue import Course
@@ -42,11 +42,17 @@ class Column:
     required: bool
 
 
-@dataclass(frozen=True)
-class Cell:
+class Cell(NamedTuple):
+    """A tuple rather than a dataclass: thousands are made per page."""
+
     state: CellState
     score: float | None = None  # percent, for quizzes and role-plays
     detail: str = ""  # e.g. "2/3" attempts
+
+
+DONE, STARTED, IN_PROGRESS, NOT_STARTED = (
+    Cell("done"), Cell("started"), Cell("in_progress"), Cell("not_started")
+)  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -142,11 +148,6 @@ def quiz_grade(
     return QuizGrade(grade, passed, used, allowed, all_failed, exhausted)
 
 
-def _max(*values: datetime | None) -> datetime | None:
-    present = [v for v in values if v is not None]
-    return max(present) if present else None
-
-
 def build(cohort: Cohort, course: Course, *, now: datetime | None = None) -> Dashboard:
     """Everything the dashboard, the charts and the gradebook show, in bounded queries."""
     now = now or utcnow()
@@ -162,32 +163,32 @@ def build(cohort: Cohort, course: Course, *, now: datetime | None = None) -> Das
     ):
         rows[user.id] = LearnerRow(user=user, joined_at=member.joined_at)
 
-    # Plain rows rather than ORM objects: thousands of them per page.
-    progress: dict[int, dict[str, Any]] = defaultdict(dict)
-    for mp in db.session.execute(
+    # Plain rows without timestamps rather than ORM objects: thousands of them per page, and
+    # turning SQLite's datetime strings into datetimes is what costs most. The latest activity
+    # per learner comes from one aggregate query instead.
+    progress: dict[int, dict[str, bool]] = defaultdict(dict)
+    for user_id, stem, done in db.session.execute(
         select(
-            ModuleProgress.user_id, ModuleProgress.module_stem, ModuleProgress.last_opened_at,
-            ModuleProgress.completed_at,
+            ModuleProgress.user_id,
+            ModuleProgress.module_stem,
+            ModuleProgress.completed_at.is_not(None),
         ).where(ModuleProgress.course_slug == slug, ModuleProgress.user_id.in_(members))
-    ):  # fmt: skip
-        progress[mp.user_id][mp.module_stem] = mp
+    ):
+        progress[user_id][stem] = bool(done)
 
     attempts: dict[int, dict[str, list[Any]]] = defaultdict(lambda: defaultdict(list))
     open_attempts: dict[int, set[str]] = defaultdict(set)
-    latest_attempt: dict[int, datetime] = {}
     for attempt in db.session.execute(
         select(
-            Attempt.user_id, Attempt.quiz_stem, Attempt.number, Attempt.status,
-            Attempt.practice, Attempt.started_at, Attempt.saved_at, Attempt.submitted_at,
-            Attempt.percent, Attempt.passed,
+            Attempt.user_id, Attempt.quiz_stem, Attempt.status, Attempt.percent, Attempt.passed,
         )
-        .where(Attempt.course_slug == slug, Attempt.user_id.in_(members))
+        .where(
+            Attempt.course_slug == slug,
+            Attempt.user_id.in_(members),
+            Attempt.practice.is_(False),
+        )
         .order_by(Attempt.user_id, Attempt.quiz_stem, Attempt.number)
     ):  # fmt: skip
-        seen = _max(attempt.started_at, attempt.saved_at, attempt.submitted_at)
-        latest_attempt[attempt.user_id] = _max(latest_attempt.get(attempt.user_id), seen)  # type: ignore[assignment]
-        if attempt.practice:
-            continue
         if attempt.status == SUBMITTED:
             attempts[attempt.user_id][attempt.quiz_stem].append(attempt)
         else:
@@ -195,20 +196,19 @@ def build(cohort: Cohort, course: Course, *, now: datetime | None = None) -> Das
 
     best: dict[int, dict[str, float]] = defaultdict(dict)
     started_runs: dict[int, set[str]] = defaultdict(set)
-    latest_run: dict[int, datetime] = {}
-    for user_id, scenario_slug, percent, finished_at, updated_at in db.session.execute(
+    for user_id, scenario_slug, percent, finished in db.session.execute(
         select(
             RoleplayRun.user_id,
             RoleplayRun.scenario_slug,
             RoleplayRun.percent,
-            RoleplayRun.finished_at,
-            RoleplayRun.updated_at,
-        ).where(RoleplayRun.course_slug == slug, RoleplayRun.user_id.in_(members))  # fmt: skip
+            RoleplayRun.finished_at.is_not(None),
+        ).where(RoleplayRun.course_slug == slug, RoleplayRun.user_id.in_(members))
     ):
-        latest_run[user_id] = _max(latest_run.get(user_id), updated_at)  # type: ignore[assignment]
         started_runs[user_id].add(scenario_slug)
-        if finished_at is not None and percent is not None:
+        if finished and percent is not None:
             best[user_id][scenario_slug] = max(best[user_id].get(scenario_slug, 0.0), percent)
+
+    last_activity = _last_activity(slug, members)
 
     certificates: dict[int, Certificate] = {}
     for certificate in db.session.execute(
@@ -224,7 +224,14 @@ def build(cohort: Cohort, course: Course, *, now: datetime | None = None) -> Das
 
     columns = columns_of(course)
     rules = course.completion
-    quizzes = {m.stem: q for m, q in course.quizzes()}
+    quizzes = {
+        m.stem: (
+            q.settings.grading,
+            q.settings.pass_mark if q.settings.pass_mark is not None else rules.pass_mark,
+            q.settings.max_attempts,
+        )
+        for m, q in course.quizzes()
+    }
     today = now.date()
     for user_id, row in rows.items():
         _fill_row(
@@ -236,24 +243,44 @@ def build(cohort: Cohort, course: Course, *, now: datetime | None = None) -> Das
         if row.certificate is not None:
             row.complete = True
             row.progress = 100.0
-        module_times = [
-            _max(mp.last_opened_at, mp.completed_at) for mp in progress.get(user_id, {}).values()
-        ]
-        row.last_activity = _max(
-            *module_times, latest_attempt.get(user_id), latest_run.get(user_id)
-        )
+        row.last_activity = last_activity.get(user_id)
         row.started = row.last_activity is not None
         _assess(row, cohort, now, at_risk_days)
     ordered = sorted(rows.values(), key=lambda r: _name_key(r.user))
     return Dashboard(cohort, course, columns, ordered, at_risk_days, today)
 
 
+def _last_activity(slug: str, members: Select[Any]) -> dict[int, datetime]:
+    """Each learner's latest moment in the course (module opened or done, quiz started, saved or
+    submitted, role-play step), in one aggregate query."""
+    parts = [
+        select(table.user_id.label("user_id"), func.max(column).label("at"))
+        .where(table.course_slug == slug, table.user_id.in_(members))
+        .group_by(table.user_id)
+        for table, column in (
+            (ModuleProgress, ModuleProgress.last_opened_at),
+            (ModuleProgress, ModuleProgress.completed_at),
+            (Attempt, Attempt.started_at),
+            (Attempt, Attempt.saved_at),
+            (Attempt, Attempt.submitted_at),
+            (RoleplayRun, RoleplayRun.updated_at),
+        )
+    ]
+    moments = union_all(*parts).subquery()
+    latest = select(moments.c.user_id, func.max(moments.c.at)).group_by(moments.c.user_id)
+    result: dict[int, datetime] = {}
+    for user_id, at in db.session.execute(latest):
+        if at is not None:
+            result[user_id] = at if isinstance(at, datetime) else datetime.fromisoformat(at)
+    return result
+
+
 def _fill_row(
     row: LearnerRow,
     columns: list[Column],
     rules,  # noqa: ANN001 - CompletionRules
-    quizzes: dict,
-    progress: dict[str, Any],
+    quizzes: dict[str, tuple[str, float, int | None]],
+    progress: dict[str, bool],
     attempts: dict[str, list[Any]],
     open_attempts: set[str],
     best: dict[str, float],
@@ -263,33 +290,21 @@ def _fill_row(
     required = 0
     for column in columns:
         if column.kind == "module":
-            mp = progress.get(column.key)
-            if mp is not None and mp.completed_at is not None:
-                cell = Cell("done")
-            elif mp is not None:
-                cell = Cell("started")
-            else:
-                cell = Cell("not_started")
-            done = cell.state == "done"
+            done_flag = progress.get(column.key)
+            cell = DONE if done_flag else NOT_STARTED if done_flag is None else STARTED
+            done = bool(done_flag)
         elif column.kind == "quiz":
-            quiz = quizzes[column.key]
-            pass_mark = (
-                quiz.settings.pass_mark if quiz.settings.pass_mark is not None else rules.pass_mark
-            )
+            method, pass_mark, allowed_attempts = quizzes[column.key]
             submitted = attempts.get(column.key, [])
             used = len(submitted) + (column.key in open_attempts)
-            graded = quiz_grade(
-                submitted, used, quiz.settings.grading, pass_mark, quiz.settings.max_attempts
-            )
+            graded = quiz_grade(submitted, used, method, pass_mark, allowed_attempts)
             row.quiz_grades[column.key] = graded
             allowed = graded.attempts_allowed
             detail = f"{graded.attempts_used}/{allowed}" if allowed else str(graded.attempts_used)
             if graded.grade is not None:
                 cell = Cell("passed" if graded.passed else "failed", graded.grade, detail)
-            elif column.key in open_attempts:
-                cell = Cell("in_progress")
             else:
-                cell = Cell("not_started")
+                cell = IN_PROGRESS if column.key in open_attempts else NOT_STARTED
             done = graded.passed
         else:
             score = best.get(column.key)
@@ -297,10 +312,8 @@ def _fill_row(
             if score is not None:
                 passed = score >= rules.roleplay_min_score
                 cell = Cell("passed" if passed else "failed", score)
-            elif column.key in started_runs:
-                cell = Cell("in_progress")
             else:
-                cell = Cell("not_started")
+                cell = IN_PROGRESS if column.key in started_runs else NOT_STARTED
             done = cell.state == "passed"
         row.cells[(column.kind, column.key)] = cell
         if column.required:
