@@ -44,6 +44,7 @@ register_course_section(deadlines.course_section)
 register_dashboard_section(deadlines.dashboard_section)
 
 IMPORT_SUMMARY_KEY = "cohort_import_summary"
+SUMMARY_SAMPLE = 10
 
 
 def _cohort_or_404(cohort_id: int) -> Cohort:
@@ -189,11 +190,17 @@ def import_roster(cohort_id: int) -> str | Response:
             summary = csv_import.import_roster(
                 cohort, roster, language=course.language if course else "en"
             )
+            # The session is a cookie (4 KB): counts, and only the first addresses of each list.
             session[IMPORT_SUMMARY_KEY] = {
                 "cohort": cohort.id,
-                "created": summary.created,
-                "enrolled": summary.enrolled,
-                "already": summary.already_members,
+                **{
+                    key: {"count": len(emails), "sample": emails[:SUMMARY_SAMPLE]}
+                    for key, emails in (
+                        ("created", summary.created),
+                        ("enrolled", summary.enrolled),
+                        ("already", summary.already_members),
+                    )
+                },
             }
             return redirect(url_for("cohorts.import_done", cohort_id=cohort.id))
         problems = roster.problems

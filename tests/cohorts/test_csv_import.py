@@ -102,3 +102,13 @@ def test_not_utf8_and_empty():
     assert parse_roster(b"email,name\n").problems[0].message == "The file has no rows to import."
     roster = parse_roster(b"name,email\nAmina,amina@example.test\n")
     assert roster.ok and roster.rows[0].email == "amina@example.test"
+
+
+def test_a_large_file_fits_the_session_cookie(client, login, trainer, cohort):
+    login(trainer)
+    rows = "".join(f"learner{i:04d}@example.test,Learner {i}\n" for i in range(300))
+    response = upload(client, cohort, rows)
+    assert response.status_code == 302
+    page = client.get(response.location).get_data(as_text=True)
+    assert "300 new accounts created" in page and "… and 290 more" in page
+    assert db.session.query(CohortMember).count() == 300
