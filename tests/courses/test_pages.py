@@ -269,6 +269,7 @@ def test_media_is_served_with_its_type(client):
     assert response.status_code == 200
     assert response.mimetype == "image/png"
     assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert "sandbox" in response.headers["Content-Security-Policy"]
     assert response.data.startswith(b"\x89PNG")
 
 
