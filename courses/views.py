@@ -45,10 +45,10 @@ def _quiz_url(course: Course, stem: str) -> str | None:
 @bp.get("/courses")
 def catalogue() -> str:
     courses = sorted(get_catalogue().courses.values(), key=lambda c: c.title.lower())
-    enrolled: set[str] = set()
+    standings = {}
     if current_user.is_authenticated:
-        enrolled = {c.slug for c in services.enrolled_courses(current_user)}
-    return render_template("courses/catalogue.html", courses=courses, enrolled=enrolled)
+        standings = {s.course.slug: s for s in services.dashboard(current_user)}
+    return render_template("courses/catalogue.html", courses=courses, standings=standings)
 
 
 @bp.get("/courses/<slug>")

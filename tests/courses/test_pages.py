@@ -206,6 +206,7 @@ def test_opening_and_marking_done_record_progress(client, login_as, course):
     page = client.get("/dashboard").get_data(as_text=True)
     assert "1 of 2 modules done (50%)" in page
     assert "Continue: Second module" in page
+    assert "1 of 2 modules done (50%)" in client.get("/courses").get_data(as_text=True)
 
     response = client.post("/courses/mini/02-second/done")
     assert response.location.endswith("/courses/mini")  # the last module: back to the course
