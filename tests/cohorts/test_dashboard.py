@@ -150,6 +150,8 @@ def test_group_insight_numbers(cohort, course, learners, client, login, trainer)
     login(trainer)
     page = client.get(f"/cohorts/{cohort.id}/insight").get_data(as_text=True)
     assert "50 %" in page and first.choices[1].choice.text in page
+    assert "Questions most often missed" in page
+    assert [q.question.id for _quiz, q in data.weakest()] == ["capital"]
 
 
 def test_gradebook_csv(client, login, trainer, cohort, member):
