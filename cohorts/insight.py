@@ -70,12 +70,14 @@ class Insight:
     roleplays: list[RoleplayInsight]
 
     def weakest(self, count: int = 5) -> list[tuple[QuizInsight, QuestionInsight]]:
-        """The questions the fewest got right (answered at least once), to start a debrief."""
+        """The questions most learners missed (then the lowest share right), for a debrief."""
         answered = [
             (quiz, q) for quiz in self.quizzes for q in quiz.questions if q.answered and
             q.share_right is not None and q.share_right < 100
         ]  # fmt: skip
-        return sorted(answered, key=lambda pair: (pair[1].share_right, -pair[1].answered))[:count]
+        return sorted(
+            answered, key=lambda pair: (pair[1].right - pair[1].answered, pair[1].share_right)
+        )[:count]
 
 
 def build(cohort: Cohort, course: Course) -> Insight:
