@@ -3,6 +3,8 @@ progress on the dashboard and exports the gradebook — in Chromium, axe-core on
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from tests.browser.conftest import assert_accessible
 from tests.conftest import PASSWORD
 
@@ -63,8 +65,8 @@ def test_cohort_journey(page, browser, live_server, make_user):
         page.get_by_role("link", name="Export the gradebook (CSV)").click()
     download = download_info.value
     assert download.suggested_filename.endswith(".csv")
-    body = open(download.path(), "rb").read()
-    assert body.startswith(b"\xef\xbb\xbf") and "Amina Haddad".encode() in body
+    body = Path(download.path()).read_bytes()
+    assert body.startswith(b"\xef\xbb\xbf") and b"Amina Haddad" in body
 
     page.get_by_role("link", name="Amina Haddad").click()
     assert page.get_by_role("heading", name="Amina Haddad", level=1).is_visible()
