@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any, TypeVar
 
 from sqlalchemy import func, select
@@ -22,6 +22,9 @@ from training.extensions import db
 from training.timeutil import utcnow
 
 T = TypeVar("T")
+
+OPENED_RESOLUTION = timedelta(minutes=1)
+"""How stale ``last_opened_at`` may get before a new visit updates it."""
 
 
 class EnrolmentRefused(Exception):
@@ -166,7 +169,13 @@ def _progress_row(user_id: int, course_slug: str, stem: str) -> ModuleProgress |
     ).scalar_one_or_none()
 
 
-def _touch(user: Any, course: Course, stem: str) -> ModuleProgress:
+def _touch(user: Any, course: Course, stem: str) -> tuple[ModuleProgress, bool]:
+    """The learner's progress row for the module, opened now; and whether anything changed.
+
+    ``last_opened_at`` moves only when it is older than OPENED_RESOLUTION: re-reading a page
+    (or reloading it) then costs no write, which keeps the module page fast and the database
+    free of a write lock per page view.
+    """
     if not can_read(user, course):
         raise NotAllowed(course.slug)
     if course.module(stem) is None:
@@ -174,8 +183,10 @@ def _touch(user: Any, course: Course, stem: str) -> ModuleProgress:
     now = utcnow()
     row = _progress_row(user.id, course.slug, stem)
     if row is not None:
+        if now - row.last_opened_at < OPENED_RESOLUTION:
+            return row, False
         row.last_opened_at = now
-        return row
+        return row, True
 
     def insert() -> ModuleProgress:
         created = ModuleProgress(
@@ -189,9 +200,7 @@ def _touch(user: Any, course: Course, stem: str) -> ModuleProgress:
         db.session.flush()
         return created
 
-    row = _insert_or_read(insert, lambda: _progress_row(user.id, course.slug, stem))
-    row.last_opened_at = now
-    return row
+    return _insert_or_read(insert, lambda: _progress_row(user.id, course.slug, stem)), True
 
 
 def record_module_opened(user: Any, course: Course, stem: str) -> ModuleStatus:
@@ -199,15 +208,16 @@ def record_module_opened(user: Any, course: Course, stem: str) -> ModuleStatus:
 
     Raises NotAllowed when the user may not read the course, LookupError for an unknown stem.
     """
-    row = _touch(user, course, stem)
+    row, changed = _touch(user, course, stem)
     status = ModuleStatus.of(row)
-    db.session.commit()
+    if changed:
+        db.session.commit()
     return status
 
 
 def mark_module_done(user: Any, course: Course, stem: str) -> ModuleStatus:
     """Mark the module as done (idempotent: the first completion time is kept)."""
-    row = _touch(user, course, stem)
+    row, _ = _touch(user, course, stem)
     if row.completed_at is None:
         row.completed_at = utcnow()
     status = ModuleStatus.of(row)

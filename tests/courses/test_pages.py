@@ -260,6 +260,8 @@ def test_module_page_renders_no_markdown_and_needs_few_queries(app, client, logi
         event.remove(db.engine, "before_cursor_execute", count)
     assert loader.stats["modules_rendered"] == rendered
     assert len(statements) <= 5, statements
+    # Re-reading within a minute writes nothing (no write lock per page view).
+    assert not [s for s in statements if s.lstrip().upper().startswith(("UPDATE", "INSERT"))]
 
 
 # -- media ----------------------------------------------------------------------------------
