@@ -214,3 +214,31 @@ def test_dashboard_query_count_does_not_grow(client, login, trainer, course):
     many = _dashboard_queries(client, ids[1])
     assert len(few) == len(many), "\n".join(few + ["---"] + many)
     assert len(many) <= 12
+
+
+def test_a_certificate_shows_on_the_dashboard_export_and_learner_page(
+    client, login, trainer, cohort, member, course
+):
+    from certificates.models import Certificate, current_key
+
+    holder = member(full_name="Hana Holder", email="hana@example.test")
+    db.session.add(
+        Certificate(
+            code="CERT-CODE-1234", user_id=holder.id, course_slug=SLUG,
+            current_key=current_key(holder.id, SLUG), holder_name="Hana Holder",
+            course_title="Cohort course", hours=3, completed_on=date(2026, 11, 1),
+            score_percent=90, modules=[], competencies=[], issuer="Centre",
+            signatory="A. Person", certificate_title="Certificate", issued_at=utcnow(),
+            pdf=b"%PDF-1.7", pdf_sha256="0" * 64, pdf_size=8,
+        )
+    )  # fmt: skip
+    db.session.commit()
+    row = dashboard.build(cohort, course).rows[0]
+    assert row.complete and row.progress == 100 and not row.at_risk
+    login(trainer)
+    csv_text = client.get(f"/cohorts/{cohort.id}/gradebook.csv").data.decode("utf-8-sig")
+    assert "CERT-CODE-1234,valid" in csv_text
+    page = client.get(f"/cohorts/{cohort.id}/learners/{holder.id}").get_data(as_text=True)
+    assert "CERT-CODE-1234" in page and "/verify/CERT-CODE-1234" in page
+    completed = client.get(f"/cohorts/{cohort.id}?show=completed").get_data(as_text=True)
+    assert ">Hana Holder</a>" in completed
