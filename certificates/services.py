@@ -19,7 +19,7 @@ from datetime import date, datetime
 from typing import Any
 
 from flask import Flask, current_app
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import undefer
 
@@ -413,34 +413,60 @@ def reissue_for_name_change(
             continue
         if course_slug is not None and old.course_slug != course_slug:
             continue
-        issued_at = _now()
-        snapshot = replace(
-            old.snapshot(), code=new_code(), holder_name=user.full_name, issued_at=issued_at
-        )
-        pdf = render_snapshot(snapshot, old.language)
-        old_name = old.holder_name
-        old.status = Status.SUPERSEDED.value
-        old.current_key = None
-        old.superseded_at = issued_at
-        db.session.flush()  # free current_key before the new row takes it
+        new = _reissue_one(old, user, actor)
+        if new is not None:
+            reissued.append(new)
+    return reissued
+
+
+def _reissue_one(old: Certificate, user: User, actor: User | None) -> Certificate | None:
+    """Supersede ``old`` by a copy carrying the user's current name, in one transaction.
+
+    ``None`` if ``old`` stopped being current meanwhile (revoked or reissued by a simultaneous
+    request): the conditional UPDATE or the UNIQUE ``current_key`` lets only one of them win.
+    """
+    issued_at = _now()
+    snapshot = replace(
+        old.snapshot(), code=new_code(), holder_name=user.full_name, issued_at=issued_at
+    )
+    pdf = render_snapshot(snapshot, old.language)
+    old_id, old_code, old_name = old.id, old.code, old.holder_name
+    try:
+        changed = db.session.execute(
+            update(Certificate)
+            .where(Certificate.id == old_id, Certificate.status == Status.VALID.value)
+            .values(status=Status.SUPERSEDED.value, current_key=None, superseded_at=issued_at)
+            .execution_options(synchronize_session=False)
+        ).rowcount
+        if changed != 1:
+            db.session.rollback()
+            return None
         new = _certificate_from(snapshot, user.id, old.language, pdf)
         new.issued_by_id = actor.id if actor is not None else None
-        new.replaces_id = old.id
+        new.replaces_id = old_id
         db.session.add(new)
         db.session.flush()
-        old.superseded_by_id = new.id
+        db.session.execute(
+            update(Certificate)
+            .where(Certificate.id == old_id)
+            .values(superseded_by_id=new.id)
+            .execution_options(synchronize_session=False)
+        )
         _audit(
             AuditAction.REISSUE,
             new,
             actor,
             CLI_ACTOR,
-            replaces=old.code,
+            replaces=old_code,
             old_name=old_name,
             new_name=user.full_name,
         )
-        reissued.append(new)
-    db.session.commit()
-    return reissued
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+        return None
+    db.session.expire(old)
+    return new
 
 
 def revoke(certificate: Certificate, actor: User | None, reason: str) -> Certificate:
@@ -461,13 +487,26 @@ def revoke(certificate: Certificate, actor: User | None, reason: str) -> Certifi
     if certificate.status == Status.REVOKED:
         raise CertificateError("this certificate is already revoked")
     previous = certificate.status
-    certificate.status = Status.REVOKED.value
-    certificate.current_key = None
-    certificate.revoked_at = utcnow()
-    certificate.revoked_by_id = actor.id if actor is not None else None
-    certificate.revoke_reason = reason
+    now = utcnow()
+    # Conditional UPDATE: of two simultaneous revocations, only one takes effect.
+    changed = db.session.execute(
+        update(Certificate)
+        .where(Certificate.id == certificate.id, Certificate.status != Status.REVOKED.value)
+        .values(
+            status=Status.REVOKED.value,
+            current_key=None,
+            revoked_at=now,
+            revoked_by_id=actor.id if actor is not None else None,
+            revoke_reason=reason,
+        )
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    if changed != 1:
+        db.session.rollback()
+        raise CertificateError("this certificate is already revoked")
     _audit(AuditAction.REVOKE, certificate, actor, CLI_ACTOR, reason=reason, previous=previous)
     db.session.commit()
+    db.session.refresh(certificate)
     return certificate
 
 

@@ -59,3 +59,48 @@ def test_two_simultaneous_issues_give_one_certificate(app, make_user, course, mo
     assert count == 1
     audit = db.session.scalar(select(func.count()).select_from(AuditLog))
     assert audit == 1
+
+
+def test_two_simultaneous_reissues_give_one_new_certificate(app, make_user, course, monkeypatch):
+    from training import accounts
+
+    learner = make_user("learner", full_name="Old Name")
+    old = services.issue(learner, course)
+    accounts.update_profile(learner, learner.display_name, "New Name")
+    learner_id = learner.id
+    barrier = threading.Barrier(2, timeout=30)
+    real_render = services.render_snapshot
+
+    def render_then_wait(snapshot, language):  # noqa: ANN001, ANN202
+        pdf = real_render(snapshot, language)
+        barrier.wait()
+        return pdf
+
+    monkeypatch.setattr(services, "render_snapshot", render_then_wait)
+    results: list[int] = []
+    errors: list[BaseException] = []
+
+    def reissue_in_thread() -> None:
+        try:
+            with app.app_context():
+                user = db.session.get(User, learner_id)
+                results.append(len(services.reissue_for_name_change(user, user)))
+                db.session.remove()
+        except BaseException as exc:  # noqa: BLE001 - reported by the main thread
+            errors.append(exc)
+
+    threads = [threading.Thread(target=reissue_in_thread) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+
+    assert not errors, errors
+    assert sorted(results) == [0, 1]
+    db.session.expire_all()
+    rows = db.session.scalars(select(Certificate).order_by(Certificate.id)).all()
+    assert [(c.status, c.holder_name) for c in rows] == [
+        ("superseded", "Old Name"),
+        ("valid", "New Name"),
+    ]
+    assert rows[0].id == old.id and rows[0].superseded_by_id == rows[1].id
