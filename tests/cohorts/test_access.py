@@ -33,11 +33,15 @@ def test_every_cohort_route_is_listed(app):
     assert rules == listed
 
 
+# Other features' pages about a cohort (the bulk certificate ZIP).
+OTHER_ROUTES = [("GET", "/cohorts/{id}/certificates.zip")]
+
+
 def test_another_trainer_gets_404_on_every_route(client, login, make_user, cohort, member):
     learner = member()
     code = cohort.join_code
     login(make_user("trainer"))
-    for method, path in ROUTES:
+    for method, path in ROUTES + OTHER_ROUTES:
         url = path.format(id=cohort.id, learner=learner.id)
         response = client.open(url, method=method, data={"name": "Hijacked", "course": "x"})
         assert response.status_code == 404, (method, url)
@@ -69,7 +73,7 @@ def test_admin_sees_every_cohort(client, login, make_user, cohort, member):
     learner = member()
     login(make_user("admin"))
     assert b"Spring group" in client.get("/cohorts/").data
-    for method, path in ROUTES:
+    for method, path in ROUTES + OTHER_ROUTES:
         if method == "GET" and "import/done" not in path:
             url = path.format(id=cohort.id, learner=learner.id)
             assert client.get(url).status_code == 200, url
