@@ -18,6 +18,7 @@ ROOT = Path(__file__).resolve().parent.parent
 WORKERS = int(os.environ.get("BENCH_WORKERS", "2"))
 CLIENT_THREADS = int(os.environ.get("BENCH_CLIENTS", "4"))
 DURATION = float(os.environ.get("BENCH_SECONDS", "4"))
+WARMUP = float(os.environ.get("BENCH_WARMUP_SECONDS", "2"))
 
 
 def free_port() -> int:
@@ -63,11 +64,15 @@ def gunicorn(app_spec: str, env: dict[str, str] | None = None) -> Iterator[int]:
 
 
 def measure(port: int, path: str, headers: dict[str, str] | None = None) -> float:
-    """Requests per second on ``path`` (2xx only) over DURATION seconds after a warm-up."""
+    """Requests per second on ``path`` (2xx only) over DURATION seconds after a warm-up.
+
+    The warm-up (WARMUP seconds of the same load) lets every gunicorn worker import the app and
+    fill its caches (e.g. the parsed course) before anything is counted.
+    """
     counts = [0] * CLIENT_THREADS
     errors: list[str] = []
-    stop_at = time.monotonic() + 0.5 + DURATION
-    start_counting = time.monotonic() + 0.5
+    start_counting = time.monotonic() + WARMUP
+    stop_at = start_counting + DURATION
 
     def worker(index: int) -> None:
         connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
