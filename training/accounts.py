@@ -15,7 +15,7 @@ from datetime import timedelta
 from flask import current_app, has_request_context, url_for
 from flask_babel import force_locale
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import func, or_, select, text
 from sqlalchemy.exc import IntegrityError
 
 from training.extensions import db
@@ -152,6 +152,23 @@ def _set_password(user: User, new_password: str) -> None:
     user.password_hash = hash_password(new_password)
     user.session_version += 1
     db.session.commit()
+
+
+def search_users(query: str = "", limit: int = 500) -> list[User]:
+    """Users by role then name; ``query`` filters on email or display name (case-insensitive)."""
+    statement = select(User).order_by(User.role, func.lower(User.display_name))
+    if query.strip():
+        like = f"%{query.strip().lower()}%"
+        statement = statement.where(
+            or_(func.lower(User.email).like(like), func.lower(User.display_name).like(like))
+        )
+    return list(db.session.execute(statement.limit(limit)).scalars())
+
+
+def database_is_up() -> bool:
+    """For the health check: the database answers a trivial query."""
+    db.session.execute(text("SELECT 1"))
+    return True
 
 
 def set_role(user: User, role: str) -> None:

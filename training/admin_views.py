@@ -5,7 +5,6 @@ from __future__ import annotations
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import func, or_, select
 from werkzeug.wrappers import Response
 
 from training import accounts
@@ -24,13 +23,7 @@ ADMIN_WARNING_PROVIDERS: list = []
 @admin_required
 def users() -> str:
     query = request.args.get("q", "").strip()
-    statement = select(User).order_by(User.role, func.lower(User.display_name))
-    if query:
-        like = f"%{query.lower()}%"
-        statement = statement.where(
-            or_(func.lower(User.email).like(like), func.lower(User.display_name).like(like))
-        )
-    people = db.session.execute(statement.limit(500)).scalars().all()
+    people = accounts.search_users(query)
     forms = {user.id: RoleForm(prefix=f"u{user.id}", role=user.role) for user in people}
     warnings = [w for provider in ADMIN_WARNING_PROVIDERS for w in provider()]
     return render_template(

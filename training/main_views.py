@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from flask import Blueprint, current_app, redirect, render_template, url_for
 from flask_login import current_user
-from sqlalchemy import text
 from werkzeug.wrappers import Response
 
-from training.extensions import db
+from training import accounts
 
 bp = Blueprint("main", __name__)
 
@@ -22,5 +21,5 @@ def index() -> str | Response:
 
 @bp.get("/healthz")
 def health() -> tuple[dict[str, str], int]:
-    db.session.execute(text("SELECT 1"))
+    accounts.database_is_up()
     return {"status": "ok"}, 200
