@@ -41,6 +41,11 @@ class LineDict(dict):
     line: int = 1
     key_lines: dict[Any, int]
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.line = 1
+        self.key_lines = {}
+
     def line_of(self, key: Any) -> int:
         """The line where ``key`` is written, or the mapping's own line if it is absent."""
         return self.key_lines.get(key, self.line)
@@ -51,6 +56,11 @@ class LineList(list):
 
     line: int = 1
     item_lines: list[int]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.line = 1
+        self.item_lines = []
 
     def line_of(self, index: int) -> int:
         if 0 <= index < len(self.item_lines):

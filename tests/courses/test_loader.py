@@ -265,3 +265,19 @@ def test_folder_version_changes_with_a_file(tmp_path):
         (folder / "modules" / "02-second.md").read_text() + "\nMore.\n"
     )
     assert loader.folder_version(folder) != before
+
+
+def test_completion_is_optional_and_defaults_to_everything(tmp_path):
+    """A course.yaml without 'completion' requires every module, quiz and role-play at the
+    documented defaults (pass mark 70 %, role-plays 60 %)."""
+    start = COURSE_YAML.index("completion:")
+    end = COURSE_YAML.index("certificate:")
+    course, problems = load_course(
+        write_course(tmp_path, course_yaml=COURSE_YAML[:start] + COURSE_YAML[end:]), "mini"
+    )
+    assert problems == []
+    rules = course.completion
+    assert rules.modules == ("01-first", "02-second")
+    assert rules.quizzes == ("01-first",)
+    assert rules.roleplays == ("corridor",)
+    assert (rules.pass_mark, rules.roleplay_min_score) == (70.0, 60.0)
