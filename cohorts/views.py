@@ -23,6 +23,7 @@ from flask_babel import format_date, format_datetime, ngettext
 from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.wrappers import Response
+from wtforms import SelectChoice
 
 from cohorts import charts, csv_import, deadlines, gradebook, insight, learner_detail, services
 from cohorts import dashboard as dashboard_data
@@ -106,7 +107,7 @@ def index() -> str:
 @trainer_required
 def new() -> str | Response:
     form = CohortForm()
-    form.course.choices = services.course_choices()
+    form.course.choices = [SelectChoice(slug, title) for slug, title in services.course_choices()]
     if form.validate_on_submit():
         try:
             cohort = services.create_cohort(current_user, _fields(form))
@@ -124,7 +125,7 @@ def new() -> str | Response:
 def edit(cohort_id: int) -> str | Response:
     cohort = _cohort_or_404(cohort_id)
     form = CohortForm(obj=cohort if request.method == "GET" else None)
-    form.course.choices = services.course_choices()
+    form.course.choices = [SelectChoice(slug, title) for slug, title in services.course_choices()]
     if request.method == "GET":
         form.course.data = cohort.course_slug
         form.co_trainers.data = ", ".join(

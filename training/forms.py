@@ -5,7 +5,15 @@ from __future__ import annotations
 import email_validator
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, EmailField, HiddenField, PasswordField, SelectField, StringField
+from wtforms import (
+    BooleanField,
+    EmailField,
+    HiddenField,
+    PasswordField,
+    SelectChoice,
+    SelectField,
+    StringField,
+)
 from wtforms.validators import DataRequired, Email, EqualTo, Length
 
 from training.models import ROLES
@@ -17,7 +25,7 @@ email_validator.SPECIAL_USE_DOMAIN_NAMES = [
     name for name in email_validator.SPECIAL_USE_DOMAIN_NAMES if name != "test"
 ]
 
-LANGUAGE_CHOICES = [("en", "English"), ("fr", "Français")]
+LANGUAGE_CHOICES = [SelectChoice("en", "English"), SelectChoice("fr", "Français")]
 
 
 def _new_password_field(label: str) -> PasswordField:
@@ -113,7 +121,7 @@ ROLE_LABELS = {"learner": _l("Learner"), "trainer": _l("Trainer"), "admin": _l("
 
 
 class RoleForm(FlaskForm):
-    role = SelectField(_l("Role"), choices=[(r, ROLE_LABELS[r]) for r in ROLES])
+    role = SelectField(_l("Role"), choices=[SelectChoice(r, ROLE_LABELS[r]) for r in ROLES])
 
 
 class EmptyForm(FlaskForm):
