@@ -39,6 +39,7 @@ from training.content_source import (
     LineDict,
     LineList,
     Problem,
+    kind_of,
     line_of,
     load_yaml_file,
     split_front_matter,
@@ -73,22 +74,6 @@ def errors_in(problems: Iterable[Problem]) -> list[Problem]:
 
 # --------------------------------------------------------------------------------------------
 # Small validation helpers
-
-
-def _kind(value: Any) -> str:
-    if value is None:
-        return "nothing"
-    if isinstance(value, bool):
-        return "true/false"
-    if isinstance(value, (int, float)):
-        return "a number"
-    if isinstance(value, str):
-        return "text"
-    if isinstance(value, list):
-        return "a list"
-    if isinstance(value, dict):
-        return "a mapping"
-    return type(value).__name__
 
 
 def _is_text(value: Any) -> bool:
@@ -151,7 +136,7 @@ class _Problems:
         self.add(
             relative,
             line_of(mapping, key, _own_line(mapping)),
-            f"{key!r}{where} must be non-empty text, not {_kind(value)}{hint}",
+            f"{key!r}{where} must be non-empty text, not {kind_of(value)}{hint}",
         )
         return ""
 
@@ -166,7 +151,7 @@ class _Problems:
                 relative,
                 line,
                 f"{key!r} must be a non-empty list of text, "
-                + ("it is empty" if empty else f"not {_kind(value)}"),
+                + ("it is empty" if empty else f"not {kind_of(value)}"),
             )
             return []
         items: list[str] = []
@@ -177,7 +162,7 @@ class _Problems:
                 self.add(
                     relative,
                     line_of(value, index, line),
-                    f"each item of {key!r} must be text, not {_kind(item)}",
+                    f"each item of {key!r} must be text, not {kind_of(item)}",
                 )
         return items
 
@@ -320,7 +305,7 @@ class _CourseLoader:
             self.problems.add(
                 "course.yaml",
                 line_of(data, "hours"),
-                f"'hours' must be a positive number, not {_kind(value)}",
+                f"'hours' must be a positive number, not {kind_of(value)}",
             )
             return 0
         return value if _is_number(value) else 0
@@ -331,7 +316,7 @@ class _CourseLoader:
             self.problems.add(
                 "course.yaml",
                 line_of(data, "open"),
-                f"'open' must be true or false, not {_kind(value)}",
+                f"'open' must be true or false, not {kind_of(value)}",
             )
             return False
         return value
@@ -344,7 +329,7 @@ class _CourseLoader:
         value = data[key]
         line = line_of(data, key)
         if not isinstance(value, list) or (required and not value):
-            what = "it is empty" if isinstance(value, list) else f"not {_kind(value)}"
+            what = "it is empty" if isinstance(value, list) else f"not {kind_of(value)}"
             self.problems.add("course.yaml", line, f"{key!r} must be a non-empty list, {what}")
             return listed
         for index, name in enumerate(value):
@@ -534,7 +519,7 @@ class _CourseLoader:
             p.add(
                 relative,
                 line_of(meta, "minutes"),
-                f"'minutes' must be a positive whole number, not {_kind(minutes)}",
+                f"'minutes' must be a positive whole number, not {kind_of(minutes)}",
             )
             minutes = 0
         objectives = p.text_list(relative, meta, "objectives", required=True)

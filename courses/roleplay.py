@@ -27,7 +27,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal, cast
 
-from training.content_source import ContentError, LineDict, LineList, Problem, load_yaml_file
+from training.content_source import (
+    ContentError,
+    Problem,
+    kind_of,
+    line_of,
+    load_yaml_file,
+    own_line,
+)
 
 Outcome = Literal["resolved", "partial", "escalated"]
 OUTCOMES: tuple[Outcome, ...] = ("resolved", "partial", "escalated")
@@ -211,38 +218,11 @@ def parse_scenario(
     return _Parser(path, slug, render or default_render).parse(data)
 
 
-def _line(container: Any, key: Any, default: int) -> int:
-    if isinstance(container, (LineDict, LineList)):
-        return container.line_of(key)
-    return default
-
-
-def _own_line(container: Any, default: int) -> int:
-    return container.line if isinstance(container, (LineDict, LineList)) else default
-
-
-def _kind(value: Any) -> str:
-    """How to name a wrong value's type to a content author."""
-    if value is None:
-        return "nothing"
-    if isinstance(value, bool):
-        return "true/false"
-    if isinstance(value, (int, float)):
-        return "a number"
-    if isinstance(value, str):
-        return "text"
-    if isinstance(value, list):
-        return "a list"
-    if isinstance(value, dict):
-        return "a mapping"
-    return type(value).__name__
-
-
 def _not(value: Any) -> str:
     """The end of a "must be a non-empty ..." message: what the value is instead."""
     if isinstance(value, (list, dict)) and not value:
         return "it is empty"
-    return f"not {_kind(value)}"
+    return f"not {kind_of(value)}"
 
 
 def _is_text(value: Any) -> bool:
@@ -264,11 +244,11 @@ class _Parser:
     def parse(self, data: Any) -> tuple[Scenario | None, list[Problem]]:
         if not isinstance(data, dict):
             self.problem(
-                _own_line(data, 1),
+                own_line(data, 1),
                 "a role-play must be a mapping with " + ", ".join(TOP_LEVEL_REQUIRED),
             )
             return None, self.problems
-        root_line = _own_line(data, 1)
+        root_line = own_line(data, 1)
         self.check_keys(data, TOP_LEVEL_REQUIRED, TOP_LEVEL_OPTIONAL, root_line, "")
         for key in ("title", "summary", "setting"):
             self.text_field(data, key, root_line, "")
@@ -278,13 +258,13 @@ class _Parser:
         raw_nodes = data.get("nodes")
         nodes: dict[str, _RawNode] = {}
         if "nodes" in data:
-            nodes = self.nodes(raw_nodes, _line(data, "nodes", root_line), competencies)
+            nodes = self.nodes(raw_nodes, line_of(data, "nodes", root_line), competencies)
         start = data.get("start")
         start_ok = False
         if "start" in data:
-            start_line = _line(data, "start", root_line)
+            start_line = line_of(data, "start", root_line)
             if not _is_text(start):
-                self.problem(start_line, f"'start' must be a node id, not {_kind(start)}")
+                self.problem(start_line, f"'start' must be a node id, not {kind_of(start)}")
             elif nodes and start not in nodes:
                 self.problem(start_line, f"'start' names no node: {start!r}")
             elif nodes and "ending" in nodes[start].body and "choices" not in nodes[start].body:
@@ -315,7 +295,7 @@ class _Parser:
             if key not in required and key not in optional:
                 allowed = ", ".join((*required, *optional))
                 self.problem(
-                    _line(mapping, key, line), f"unknown key {key!r}{where} (allowed: {allowed})"
+                    line_of(mapping, key, line), f"unknown key {key!r}{where} (allowed: {allowed})"
                 )
         for key in required:
             if key not in mapping:
@@ -332,8 +312,8 @@ class _Parser:
         if isinstance(value, (bool, int, float)):
             hint = " (put it in quotes: YAML reads yes, no, on, off and numbers as values)"
         self.problem(
-            _line(mapping, key, line),
-            f"{key!r}{where} must be non-empty text, not {_kind(value)}{hint}",
+            line_of(mapping, key, line),
+            f"{key!r}{where} must be non-empty text, not {kind_of(value)}{hint}",
         )
         return False
 
@@ -343,15 +323,15 @@ class _Parser:
         if "competencies" not in data:
             return ()
         value = data["competencies"]
-        line = _line(data, "competencies", root_line)
+        line = line_of(data, "competencies", root_line)
         if not isinstance(value, list) or not value:
             self.problem(line, f"'competencies' must be a non-empty list of names, {_not(value)}")
             return ()
         names: list[str] = []
         for index, name in enumerate(value):
-            item_line = _line(value, index, line)
+            item_line = line_of(value, index, line)
             if not _is_text(name):
-                self.problem(item_line, f"a competency must be a name, not {_kind(name)}")
+                self.problem(item_line, f"a competency must be a name, not {kind_of(name)}")
             elif name in names:
                 self.problem(item_line, f"competency {name!r} is listed twice")
             else:
@@ -366,7 +346,7 @@ class _Parser:
             return {}
         nodes: dict[str, _RawNode] = {}
         for node_id, body in value.items():
-            node_line = _line(value, node_id, line)
+            node_line = line_of(value, node_id, line)
             if not _is_text(node_id):
                 self.problem(node_line, f"node id {node_id!r} must be text (quote it)")
                 continue
@@ -384,12 +364,12 @@ class _Parser:
         self.check_keys(body, ("text",), ("dialogue", "choices", "ending"), line, where)
         self.text_field(body, "text", line, where)
         if "dialogue" in body:
-            self.dialogue(body["dialogue"], _line(body, "dialogue", line), where)
+            self.dialogue(body["dialogue"], line_of(body, "dialogue", line), where)
         has_choices = "choices" in body
         has_ending = "ending" in body
         if has_choices and has_ending:
             self.problem(
-                _line(body, "ending", line),
+                line_of(body, "ending", line),
                 f"node {node_id!r} has both choices and an ending: a node is either a turn "
                 "with choices or an ending",
             )
@@ -400,10 +380,10 @@ class _Parser:
             )
         if has_choices:
             raw.choices = self.choices(
-                body["choices"], _line(body, "choices", line), node_id, competencies
+                body["choices"], line_of(body, "choices", line), node_id, competencies
             )
         if has_ending:
-            self.ending(body["ending"], _line(body, "ending", line), node_id)
+            self.ending(body["ending"], line_of(body, "ending", line), node_id)
         return raw
 
     def dialogue(self, value: Any, line: int, where: str) -> None:
@@ -411,7 +391,7 @@ class _Parser:
             self.problem(line, f"'dialogue'{where} must be a list of {{speaker, line}}")
             return
         for index, item in enumerate(value):
-            item_line = _line(value, index, line)
+            item_line = line_of(value, index, line)
             if not isinstance(item, dict):
                 self.problem(item_line, f"a dialogue entry{where} must be {{speaker, line}}")
                 continue
@@ -428,7 +408,7 @@ class _Parser:
             return []
         found: list[tuple[dict, int]] = []
         for index, item in enumerate(value):
-            item_line = _line(value, index, line)
+            item_line = line_of(value, index, line)
             label = f" in choice {index + 1} of node {node_id!r}"
             if not isinstance(item, dict):
                 self.problem(item_line, f"choice {index + 1} of node {node_id!r} must be a mapping")
@@ -438,8 +418,8 @@ class _Parser:
                 self.text_field(item, key, item_line, label)
             if "next" in item and not _is_text(item["next"]):
                 self.problem(
-                    _line(item, "next", item_line),
-                    f"'next'{label} must be a node id, not {_kind(item['next'])}",
+                    line_of(item, "next", item_line),
+                    f"'next'{label} must be a node id, not {kind_of(item['next'])}",
                 )
             self.points(item, item_line, label, competencies)
             found.append((item, item_line))
@@ -454,21 +434,21 @@ class _Parser:
         outcome = value.get("outcome")
         if "outcome" in value and outcome not in OUTCOMES:
             self.problem(
-                _line(value, "outcome", line),
+                line_of(value, "outcome", line),
                 f"outcome{where} must be one of {', '.join(OUTCOMES)}, not {outcome!r}",
             )
         self.text_field(value, "debrief", line, where)
 
     def points(self, choice: dict, line: int, label: str, competencies: tuple[str, ...]) -> None:
         value = choice.get("points")
-        points_line = _line(choice, "points", line)
+        points_line = line_of(choice, "points", line)
         if value is None:
             return
         if not isinstance(value, dict):
             self.problem(points_line, f"'points'{label} must be a mapping of competency: points")
             return
         for name, amount in value.items():
-            key_line = _line(value, name, points_line)
+            key_line = line_of(value, name, points_line)
             if competencies and name not in competencies:
                 self.problem(
                     key_line,
@@ -491,10 +471,11 @@ class _Parser:
                 target = choice.get("next")
                 if _is_text(target):
                     if target in nodes:
-                        raw.edges.append((target, _line(choice, "next", line)))
+                        raw.edges.append((target, line_of(choice, "next", line)))
                     else:
                         self.problem(
-                            _line(choice, "next", line), f"'next'{label} names no node: {target!r}"
+                            line_of(choice, "next", line),
+                            f"'next'{label} names no node: {target!r}",
                         )
         if start is not None:
             reachable = _reachable(start, {k: [t for t, _ in v.edges] for k, v in nodes.items()})

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from training.content_source import ContentError, Problem, load_yaml_file
+from training.content_source import ContentError, Problem, line_of, load_yaml_file, own_line
 
 from .model import (
     GRADING_METHODS,
@@ -59,17 +59,6 @@ def default_render(markdown: str) -> str:
     return f"<p>{html.escape(markdown)}</p>"
 
 
-def _line(container: Any, key: Any, default: int) -> int:
-    line_of = getattr(container, "line_of", None)
-    if line_of is not None and hasattr(container, "line"):
-        return int(line_of(key))
-    return default
-
-
-def _own_line(container: Any, default: int) -> int:
-    return int(getattr(container, "line", default))
-
-
 def _is_number(value: Any) -> bool:
     return (
         isinstance(value, int | float)
@@ -96,10 +85,10 @@ class _Checker:
         self.problems.append(Problem(self.path, line, message))
 
     def line(self, container: Any, key: Any) -> int:
-        return _line(container, key, _own_line(container, self.default_line))
+        return line_of(container, key, own_line(container, self.default_line))
 
     def own(self, container: Any) -> int:
-        return _own_line(container, self.default_line)
+        return own_line(container, self.default_line)
 
     def check_keys(self, data: dict, allowed: frozenset[str], what: str) -> None:
         for key in data:
@@ -209,7 +198,7 @@ def _parse_questions(check: _Checker, data: dict) -> list[Question]:
     questions: list[Question] = []
     first_line: dict[str, int] = {}
     for index, item in enumerate(raw):
-        item_line = _line(raw, index, check.own(raw))
+        item_line = line_of(raw, index, check.own(raw))
         if not isinstance(item, dict):
             check.problem(item_line, f"question {index + 1} must be a mapping")
             continue
@@ -275,7 +264,7 @@ def _choices(check: _Checker, item: dict, what: str) -> dict[str, Any]:
         return {}
     choices: list[Choice] = []
     for index, entry in enumerate(raw):
-        entry_line = _line(raw, index, check.line(item, "choices"))
+        entry_line = line_of(raw, index, check.line(item, "choices"))
         if not isinstance(entry, dict):
             check.problem(entry_line, f"{what}: choice {index + 1} must be a mapping with 'text'")
             continue
@@ -333,11 +322,11 @@ def _text_list(check: _Checker, item: dict, key: str, what: str, minimum: int) -
     texts: list[str] = []
     for index, value in enumerate(raw):
         if not _is_text(value) or not str(value).strip():
-            check.problem(_line(raw, index, check.line(item, key)), f"{what}: empty or bad entry")
+            check.problem(line_of(raw, index, check.line(item, key)), f"{what}: empty or bad entry")
             return []
         if str(value) in texts:
             check.problem(
-                _line(raw, index, check.line(item, key)), f"{what}: duplicate entry {value!r}"
+                line_of(raw, index, check.line(item, key)), f"{what}: duplicate entry {value!r}"
             )
             return []
         texts.append(str(value))
@@ -393,7 +382,7 @@ def _matching(check: _Checker, item: dict, what: str) -> dict[str, Any]:
         return {}
     pairs: list[tuple[str, str]] = []
     for index, entry in enumerate(raw):
-        entry_line = _line(raw, index, check.line(item, "pairs"))
+        entry_line = line_of(raw, index, check.line(item, "pairs"))
         if not isinstance(entry, dict):
             check.problem(entry_line, f"{what}: pair {index + 1} must be {{left, right}}")
             return {}

@@ -167,3 +167,25 @@ def line_of(container: Any, key: Any, default: int = 1) -> int:
     if isinstance(container, (LineDict, LineList)):
         return container.line_of(key)
     return default
+
+
+def own_line(container: Any, default: int = 1) -> int:
+    """The line where a LineDict/LineList starts, or ``default`` for plain values."""
+    return container.line if isinstance(container, (LineDict, LineList)) else default
+
+
+def kind_of(value: Any) -> str:
+    """How to name a value's type to a content author ("text", "a list", …)."""
+    if value is None:
+        return "nothing"
+    if isinstance(value, bool):
+        return "true/false"
+    if isinstance(value, (int, float)):
+        return "a number"
+    if isinstance(value, str):
+        return "text"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a mapping"
+    return type(value).__name__
