@@ -42,7 +42,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
 def _init_extensions(app: Flask) -> None:
     from training.extensions import babel, csrf, db, limiter, login_manager, migrate
-    from training.i18n import select_locale
+    from training.i18n import LocalisedRequest, select_locale
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT_DIR / "migrations"))
@@ -53,6 +53,7 @@ def _init_extensions(app: Flask) -> None:
         locale_selector=select_locale,
         default_translation_directories=str(ROOT_DIR / "translations"),
     )
+    app.request_class = LocalisedRequest
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
     login_manager.login_message_category = "info"

@@ -189,3 +189,16 @@ def test_user_table_enforces_roles(app):
     with pytest.raises(IntegrityError):
         db.session.commit()
     db.session.rollback()
+
+
+def test_form_validation_messages_follow_each_requests_language(client):
+    """WTForms' own messages come from a per-locale cache: French, then English, then French."""
+    for language, expected in (
+        ("fr", "Ce champ est requis"),
+        ("en", "This field is required"),
+        ("fr", "Ce champ est requis"),
+    ):
+        response = client.post(
+            "/register", data={"email": "x"}, headers={"Accept-Language": language}
+        )
+        assert expected in response.get_data(as_text=True)
