@@ -22,6 +22,12 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.config.from_mapping(Config(app.instance_path).as_dict())
     if config:
         app.config.from_mapping(config)
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        # A file database needs no liveness ping on each checkout (PostgreSQL keeps it).
+        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {
+            **app.config["SQLALCHEMY_ENGINE_OPTIONS"],
+            "pool_pre_ping": False,
+        }
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     if not app.testing:
         app.logger.setLevel(logging.INFO)
