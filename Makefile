@@ -27,14 +27,14 @@ translations: $(VENV)/.installed
 
 ## make run: install, migrate, load the demo data and serve on http://127.0.0.1:5000
 run: $(VENV)/.installed translations
-	$(BIN)/flask db upgrade heads
+	$(BIN)/flask db upgrade
 	$(BIN)/flask demo
 	@echo "Passerelle is starting on http://$(HOST):$(PORT)"
 	$(BIN)/flask run --host $(HOST) --port $(PORT)
 
 ## make serve: production-style server (gunicorn); set SECRET_KEY, DATABASE_URL, REDIS_URL
 serve: $(VENV)/.installed translations
-	$(BIN)/flask db upgrade heads
+	$(BIN)/flask db upgrade
 	$(BIN)/gunicorn --bind $(HOST):$(PORT) --workers $(WORKERS) --access-logfile - 'app:app'
 
 ## make test: lint, then the whole suite on SQLite, then again on PostgreSQL when reachable

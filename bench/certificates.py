@@ -57,7 +57,7 @@ def run() -> dict[str, float]:
             }
         )
         with app.app_context():
-            upgrade(directory=str(ROOT / "migrations"), revision="heads")
+            upgrade(directory=str(ROOT / "migrations"))
             from courses.loader import get_course
 
             course = get_course(COURSE)

@@ -156,7 +156,7 @@ def run() -> dict[str, float]:
 
             from courses.loader import get_course
 
-            upgrade(directory=str(ROOT / "migrations"), revision="heads")
+            upgrade(directory=str(ROOT / "migrations"))
             cohort_id = seed(get_course(SLUG))
             db.session.remove()
             client = app.test_client()

@@ -71,7 +71,7 @@ def run() -> dict[str, float]:
             "CONTENT_AUTO_RELOAD": "false",
             "OUTBOX_DIR": str(Path(tmp) / "outbox"),
         }
-        _flask(env, "db", "upgrade", "heads")
+        _flask(env, "db", "upgrade")
         _flask(env, "demo")
         with gunicorn("bench.hello_app:app") as port:
             hello = measure(port, "/")

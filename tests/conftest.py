@@ -32,7 +32,7 @@ def database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
     url = test_database_url(str(tmp_path_factory.mktemp("db")))
     app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": url})
     with app.app_context():
-        upgrade(directory=str(ROOT / "migrations"), revision="heads")
+        upgrade(directory=str(ROOT / "migrations"))
         db.engine.dispose()
     return url
 

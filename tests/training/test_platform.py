@@ -202,3 +202,16 @@ def test_form_validation_messages_follow_each_requests_language(client):
             "/register", data={"email": "x"}, headers={"Accept-Language": language}
         )
         assert expected in response.get_data(as_text=True)
+
+
+def test_migrations_have_a_single_head():
+    """`flask db upgrade` needs one head: a feature migration branching from an older revision
+    must be joined with `flask db merge`."""
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
+
+    from tests.conftest import ROOT
+
+    config = Config()
+    config.set_main_option("script_location", str(ROOT / "migrations"))
+    assert len(ScriptDirectory.from_config(config).get_heads()) == 1
