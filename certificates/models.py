@@ -1,4 +1,4 @@
-"""Issued certificates and their audit log. Nothing here is ever deleted.
+"""Issued certificates. Nothing here is ever deleted (their history is in training.audit).
 
 A certificate freezes what it prints (the snapshot columns) and the PDF bytes rendered once at
 issue time, with their SHA-256. ``current_key`` is ``"<user_id>:<course_slug>"`` while the
@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import enum
 from datetime import date, datetime
-from typing import Any
 
 from sqlalchemy import (
     JSON,
@@ -31,7 +30,6 @@ from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
 from certificates.pdf import CertificateSnapshot
 from training.extensions import db
 from training.models import User
-from training.timeutil import utcnow
 
 
 class Status(enum.StrEnum):
@@ -41,9 +39,11 @@ class Status(enum.StrEnum):
 
 
 class AuditAction(enum.StrEnum):
-    ISSUE = "issue"
-    REVOKE = "revoke"
-    REISSUE = "reissue"
+    """Certificate events in the shared audit log (:mod:`training.audit`)."""
+
+    ISSUE = "certificate.issue"
+    REVOKE = "certificate.revoke"
+    REISSUE = "certificate.reissue"
 
 
 def current_key(user_id: int, course_slug: str) -> str:
@@ -128,25 +128,3 @@ class Certificate(db.Model):
 
     def __repr__(self) -> str:
         return f"<Certificate {self.id} {self.course_slug} user={self.user_id} {self.status}>"
-
-
-class AuditLog(db.Model):
-    """Who issued, revoked or reissued which certificate, and when. Append-only."""
-
-    __tablename__ = "certificate_audit_log"
-    __table_args__ = (
-        CheckConstraint("action IN ('issue', 'revoke', 'reissue')", name="action_valid"),
-    )
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, index=True)
-    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
-    # Who acted, as text that survives the account: an email, "CLI" or "system".
-    actor_label: Mapped[str] = mapped_column(String(254))
-    action: Mapped[str] = mapped_column(String(16))
-    certificate_id: Mapped[int] = mapped_column(
-        ForeignKey("certificates.id", ondelete="RESTRICT"), index=True
-    )
-    detail: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
-
-    certificate: Mapped[Certificate] = relationship()

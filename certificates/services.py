@@ -24,8 +24,10 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import undefer
 
 from certificates import completion
-from certificates.models import AuditAction, AuditLog, Certificate, Status, current_key
+from certificates.models import AuditAction, Certificate, Status, current_key
 from certificates.pdf import CertificateSnapshot, render_certificate_pdf, sha256_hex
+from training import audit
+from training.audit import AuditEvent
 from training.cohort_access import trainer_follows
 from training.extensions import db
 from training.models import Cohort, CohortMember, User
@@ -34,8 +36,8 @@ from training.timeutil import utcnow
 
 log = logging.getLogger(__name__)
 
-CLI_ACTOR = "CLI"
-SYSTEM_ACTOR = "system"
+CLI_ACTOR = audit.CLI_ACTOR
+SYSTEM_ACTOR = audit.SYSTEM_ACTOR
 #: 20 random bytes (160 bits) written in lower-case base32: no ``-`` or ``_`` a command line
 #: could mistake for an option, no ambiguous case when typed from paper.
 CODE_BYTES = 20
@@ -130,14 +132,9 @@ def find_by_pdf(data: bytes) -> Certificate | None:
     ).scalar()
 
 
-def audit_entries(certificate: Certificate) -> list[AuditLog]:
-    return list(
-        db.session.execute(
-            select(AuditLog)
-            .where(AuditLog.certificate_id == certificate.id)
-            .order_by(AuditLog.at, AuditLog.id)
-        ).scalars()
-    )
+def audit_entries(certificate: Certificate) -> list[AuditEvent]:
+    """The certificate's history, oldest first."""
+    return audit.events(certificate_id=certificate.id)
 
 
 # --- Access ----------------------------------------------------------------------------------
@@ -273,16 +270,17 @@ def _audit(
     actor_label: str | None = None,
     **detail: Any,
 ) -> None:
-    label = actor.email if actor is not None else (actor_label or SYSTEM_ACTOR)
-    db.session.add(
-        AuditLog(
-            at=utcnow(),
-            actor_id=actor.id if actor is not None else None,
-            actor_label=label,
-            action=action.value,
-            certificate=certificate,
-            detail=detail,
-        )
+    if certificate.id is None:
+        db.session.flush()  # the event names the certificate by id
+    audit.record(
+        action.value,
+        actor=actor,
+        actor_label=actor_label or SYSTEM_ACTOR,
+        subject_user_id=certificate.user_id,
+        certificate_id=certificate.id,
+        course_slug=certificate.course_slug,
+        reason=detail.pop("reason", None),
+        **detail,
     )
 
 

@@ -20,7 +20,7 @@ def test_issue_pdf_verify_revoke(runner, make_user, course, tmp_path):
     assert certificate is not None and certificate.user_id == learner.id
     assert certificate.issued_by_id is not None
     [entry] = services.audit_entries(certificate)
-    assert (entry.action, entry.actor_label) == ("issue", "coach@example.test")
+    assert (entry.action, entry.actor_label) == ("certificate.issue", "coach@example.test")
 
     # Issuing again keeps the same certificate.
     again = runner.invoke(
@@ -41,7 +41,11 @@ def test_issue_pdf_verify_revoke(runner, make_user, course, tmp_path):
     result = runner.invoke(args=["certificates", "revoke", code, "--reason", "Issued by mistake"])
     assert result.exit_code == 0, result.output
     entries = services.audit_entries(services.get_by_code(code))
-    assert [(e.action, e.actor_id, e.actor_label) for e in entries][-1] == ("revoke", None, "CLI")
+    assert [(e.action, e.actor_id, e.actor_label) for e in entries][-1] == (
+        "certificate.revoke",
+        None,
+        "CLI",
+    )
 
     result = runner.invoke(args=["certificates", "verify", code])
     assert result.exit_code == 1

@@ -13,7 +13,8 @@ import threading
 from sqlalchemy import func, select
 
 from certificates import services
-from certificates.models import AuditLog, Certificate
+from certificates.models import Certificate
+from training.audit import AuditEvent
 from training.extensions import db
 from training.models import User
 
@@ -57,7 +58,7 @@ def test_two_simultaneous_issues_give_one_certificate(app, make_user, course, mo
     db.session.expire_all()
     count = db.session.scalar(select(func.count()).select_from(Certificate))
     assert count == 1
-    audit = db.session.scalar(select(func.count()).select_from(AuditLog))
+    audit = db.session.scalar(select(func.count()).select_from(AuditEvent))
     assert audit == 1
 
 

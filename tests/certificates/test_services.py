@@ -9,9 +9,10 @@ import pytest
 from sqlalchemy import select
 
 from certificates import services
-from certificates.models import AuditLog, Certificate
+from certificates.models import Certificate
 from tests.certificates.helpers import flat, make_cohort, pdf_text
 from training import accounts
+from training.audit import AuditEvent
 from training.extensions import db
 
 
@@ -106,7 +107,7 @@ def test_reissue_for_name_change_supersedes(learner, course):
     assert services.find_current(learner.id, "mini").id == new.id
     verification = services.verify(old.code)
     assert verification.status == "superseded" and verification.current_code == new.code
-    [entry] = [e for e in services.audit_entries(new) if e.action == "reissue"]
+    [entry] = [e for e in services.audit_entries(new) if e.action == "certificate.reissue"]
     assert entry.actor_id == learner.id
     assert entry.detail["replaces"] == old.code
     assert entry.detail["old_name"] == "Amina Diallo"
@@ -139,7 +140,10 @@ def test_revoke_rules_and_audit(learner, make_user, course):
     assert verification.status == "revoked"
     assert verification.revoke_reason == "Assessment irregularity"
     actions = [(e.action, e.actor_label) for e in services.audit_entries(certificate)]
-    assert actions == [("issue", "system"), ("revoke", "trainer@example.test")]
+    assert actions == [
+        ("certificate.issue", "system"),
+        ("certificate.revoke", "trainer@example.test"),
+    ]
     # Nothing was deleted, and a new certificate can be issued by a trainer afterwards.
     new = services.issue(learner, course, issued_by=trainer)
     assert new.id != certificate.id
@@ -160,12 +164,12 @@ def test_admin_revokes_and_cli_actor_is_recorded(learner, make_user, course):
     services.revoke(first, admin, "Typo in the course")
     second = services.issue(learner, course)
     services.revoke(second, None, "Duplicate")
-    entries = db.session.scalars(select(AuditLog).order_by(AuditLog.id)).all()
+    entries = db.session.scalars(select(AuditEvent).order_by(AuditEvent.id)).all()
     assert [(e.action, e.actor_id, e.actor_label) for e in entries] == [
-        ("issue", admin.id, admin.email),
-        ("revoke", admin.id, admin.email),
-        ("issue", None, "system"),
-        ("revoke", None, "CLI"),
+        ("certificate.issue", admin.id, admin.email),
+        ("certificate.revoke", admin.id, admin.email),
+        ("certificate.issue", None, "system"),
+        ("certificate.revoke", None, "CLI"),
     ]
     assert all(e.at is not None for e in entries)
 
