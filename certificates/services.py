@@ -31,7 +31,7 @@ from training.audit import AuditEvent
 from training.cohort_access import trainer_follows
 from training.extensions import db
 from training.models import Cohort, CohortMember, User
-from training.signals import activity_completed
+from training.signals import activity_completed, certificate_issued
 from training.timeutil import utcnow
 
 log = logging.getLogger(__name__)
@@ -337,6 +337,7 @@ def issue(
             raise
         return existing
     log.info("certificate %s issued to user %s for %s", certificate.code, user.id, course.slug)
+    certificate_issued.send(current_app._get_current_object(), certificate=certificate)
     return certificate
 
 
