@@ -12,6 +12,7 @@ from pathlib import Path
 
 from courses.roleplay import Scenario
 from quizzes.model import Quiz
+from training.content_blocks import Block
 from training.markdown import TocEntry
 
 
@@ -26,6 +27,7 @@ class Module:
     html: str  # sanitised, links to modules and media rewritten
     toc: list[TocEntry] = field(default_factory=list, compare=False)
     quiz: Quiz | None = None
+    blocks: tuple[str, ...] = ()  # competency blocks the module serves
 
 
 @dataclass(frozen=True)
@@ -61,6 +63,10 @@ class Course:
     certificate: CertificateInfo
     version: str
     path: Path
+    blocks: tuple[Block, ...] = ()
+
+    def block(self, block_id: str) -> Block | None:
+        return next((b for b in self.blocks if b.id == block_id), None)
 
     @property
     def media_dir(self) -> Path:

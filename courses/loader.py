@@ -34,6 +34,13 @@ from courses.roleplay import Scenario, load_scenario_file
 from quizzes.formats import load_quiz_file
 from quizzes.model import Quiz
 from training import markdown
+from training.content_blocks import (
+    Block,
+    BlockUse,
+    check_block_usage,
+    parse_block_refs,
+    parse_course_blocks,
+)
 from training.content_source import (
     ContentError,
     LineDict,
@@ -50,10 +57,11 @@ logger = logging.getLogger(__name__)
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 LANGUAGES = ("en", "fr")
 COURSE_REQUIRED = ("title", "summary", "language", "hours", "modules", "certificate")
-COURSE_OPTIONAL = ("open", "objectives", "roleplays", "completion")
+COURSE_OPTIONAL = ("open", "objectives", "roleplays", "completion", "blocks")
 COMPLETION_KEYS = ("pass_mark", "modules", "quizzes", "roleplays", "roleplay_min_score")
 CERTIFICATE_KEYS = ("title", "signatory", "issuer")
 MODULE_REQUIRED = ("title", "summary", "minutes", "objectives")
+MODULE_OPTIONAL = ("blocks",)
 QUIZ_SUFFIXES = (".quiz.yaml", ".quiz.gift")
 KEPT_SCHEMES = ("http", "https", "mailto", "tel")
 DEFAULT_PASS_MARK = 70.0
@@ -268,6 +276,10 @@ class _CourseLoader:
         modules = self.modules(module_list)
         roleplays = self.roleplays(roleplay_list)
         completion = self.completion(data, module_list, modules, roleplay_list)
+        blocks = parse_course_blocks(
+            data, lambda line, message: p.add("course.yaml", line, message)
+        )
+        self.check_blocks(data, blocks, modules, roleplays)
 
         problems = sorted(set(p.items))
         if errors_in(problems) or completion is None or certificate is None:
@@ -286,8 +298,32 @@ class _CourseLoader:
             certificate=certificate,
             version=version,
             path=self.folder,
+            blocks=blocks,
         )
         return course, problems
+
+    def check_blocks(
+        self,
+        data: dict,
+        blocks: tuple[Block, ...],
+        modules: list[Module],
+        roleplays: list[Scenario],
+    ) -> None:
+        """Every block a module, quiz or role-play names is declared; each declared one serves."""
+        files = [(f"modules/{m.stem}.md", m.blocks) for m in modules]
+        files += [
+            (f"modules/{Path(m.quiz.source_path).name}", m.quiz.blocks) for m in modules if m.quiz
+        ]
+        files += [(f"roleplays/{r.slug}.yaml", r.blocks) for r in roleplays]
+        if not blocks and not any(names for _, names in files):
+            return
+        uses = [
+            BlockUse(relative, _line_of_key(self.folder / relative, "blocks"), names)
+            for relative, names in files
+        ]
+        line = line_of(data, "blocks")
+        for path, problem_line, message in check_block_usage(blocks, uses, "course.yaml", line):
+            self.problems.add(path, problem_line, message)
 
     def language(self, data: dict) -> str:
         value = data.get("language")
@@ -510,7 +546,7 @@ class _CourseLoader:
             )
             return None
         p = self.problems
-        p.check_keys(relative, meta, MODULE_REQUIRED, ())
+        p.check_keys(relative, meta, MODULE_REQUIRED, MODULE_OPTIONAL)
         title = p.text(relative, meta, "title")
         summary = p.text(relative, meta, "summary")
         minutes = meta.get("minutes")
@@ -523,6 +559,7 @@ class _CourseLoader:
             )
             minutes = 0
         objectives = p.text_list(relative, meta, "objectives", required=True)
+        blocks = parse_block_refs(meta, lambda line, message: p.add(relative, line, message))
         rendered = self.render(relative, body, body_line, listed)
         quiz = self.quiz(stem)
         stats["modules_rendered"] += 1
@@ -537,6 +574,7 @@ class _CourseLoader:
             # Python-Markdown gives TOC titles as escaped HTML; templates escape them again.
             toc=[replace(e, title=html.unescape(e.title)) for e in rendered.toc],
             quiz=quiz,
+            blocks=blocks,
         )
 
     def quiz(self, stem: str) -> Quiz | None:
@@ -642,6 +680,15 @@ class _CourseLoader:
 _TABLE_RE = re.compile(r"<table>.*?</table>", re.S)
 _HEADER_RE = re.compile(r"<th[^>]*>(.*?)</th>", re.S)
 _TAG_RE = re.compile(r"<[^>]+>")
+
+
+def _line_of_key(file: Path, key: str) -> int:
+    """The line where a top-level ``key:`` is written in a YAML or front-matter file (else 1)."""
+    try:
+        lines = file.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError):
+        return 1
+    return next((n for n, text in enumerate(lines, 1) if text.startswith(f"{key}:")), 1)
 
 
 def scrollable_tables(safe_html: str) -> str:

@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal, cast
 
+from training.content_blocks import parse_block_refs
 from training.content_source import (
     ContentError,
     Problem,
@@ -45,7 +46,7 @@ PathStep = tuple[str, int]
 Render = Callable[[str], str]
 
 TOP_LEVEL_REQUIRED = ("title", "summary", "setting", "competencies", "start", "nodes")
-TOP_LEVEL_OPTIONAL = ("content_note",)
+TOP_LEVEL_OPTIONAL = ("content_note", "blocks")
 ENDING_KEYS = ("outcome", "debrief")
 DIALOGUE_KEYS = ("speaker", "line")
 
@@ -139,6 +140,7 @@ class Scenario:
     nodes: Mapping[str, Node]
     source_path: str
     best: BestScores
+    blocks: tuple[str, ...] = ()  # competency blocks the role-play serves
 
     def node(self, node_id: str) -> Node:
         """The node called ``node_id``; raises InvalidChoice when there is none."""
@@ -255,6 +257,7 @@ class _Parser:
         if data.get("content_note") is not None:
             self.text_field(data, "content_note", root_line, "")
         competencies = self.competencies(data, root_line)
+        self.blocks = parse_block_refs(data, self.problem)
         raw_nodes = data.get("nodes")
         nodes: dict[str, _RawNode] = {}
         if "nodes" in data:
@@ -538,6 +541,7 @@ class _Parser:
             nodes=nodes,
             source_path=self.path,
             best=_compute_best(start, nodes, competencies),
+            blocks=self.blocks,
         )
 
 

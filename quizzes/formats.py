@@ -13,6 +13,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from training.content_blocks import parse_block_refs
 from training.content_source import ContentError, Problem, line_of, load_yaml_file, own_line
 
 from .model import (
@@ -38,6 +39,7 @@ SETTINGS_KEYS = frozenset(
         "grading",
         "show_answers",
         "questions",
+        "blocks",
     }
 )
 COMMON_KEYS = frozenset({"id", "type", "prompt", "points", "explanation"})
@@ -145,6 +147,7 @@ def parse_quiz(
     check.check_keys(data, SETTINGS_KEYS, "the quiz")
     settings = _parse_settings(check, data)
     questions = _parse_questions(check, data)
+    blocks = parse_block_refs(data, check.problem)
     if settings.draw is not None and settings.draw > len(questions) and questions:
         check.problem(
             check.line(data, "draw"),
@@ -158,6 +161,7 @@ def parse_quiz(
         settings=settings,
         questions=tuple(questions),
         source_path=path,
+        blocks=blocks,
     )
     return quiz, []
 

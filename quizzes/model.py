@@ -86,6 +86,7 @@ class Quiz:
     settings: QuizSettings
     questions: tuple[Question, ...]
     source_path: str
+    blocks: tuple[str, ...] = ()  # competency blocks the quiz serves
     _by_id: dict[str, Question] = field(init=False, repr=False, compare=False, hash=False)
 
     def __post_init__(self) -> None:

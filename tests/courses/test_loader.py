@@ -17,7 +17,8 @@ from tests.courses.course_factory import (
 )
 
 ALLOWED = (
-    "title, summary, language, hours, modules, certificate, open, objectives, roleplays, completion"
+    "title, summary, language, hours, modules, certificate, open, objectives, roleplays,"
+    " completion, blocks"
 )
 
 
@@ -146,7 +147,7 @@ def test_front_matter_unknown_key(tmp_path):
     text = FIRST_MD.replace("minutes: 5\n", "minutes: 5\nauthor: Me\n")
     assert problems_of(tmp_path, **{"modules/01-first.md": text}) == [
         "mini/modules/01-first.md:5: unknown key 'author' (allowed: title, summary, minutes, "
-        "objectives)"
+        "objectives, blocks)"
     ]
 
 
