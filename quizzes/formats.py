@@ -439,8 +439,9 @@ def load_quiz_file(
 def _load_gift(
     path: Path, display_path: str, render: Render | None
 ) -> tuple[Quiz | None, list[Problem]]:
-    # Imported here: gift builds on this module (it converts through parse_quiz).
-    from .gift import gift_to_quiz_data, parse_gift
+    # Imported here: gift_convert builds on this module (it converts through parse_quiz).
+    from .gift import parse_gift
+    from .gift_convert import conversion_warnings, gift_to_quiz_data
 
     try:
         text = path.read_text(encoding="utf-8")
@@ -453,4 +454,4 @@ def _load_gift(
         problems.append(Problem(display_path, 1, "no importable question in the GIFT file"))
         return None, problems
     quiz, errors = parse_quiz(gift_to_quiz_data(questions), display_path, render)
-    return quiz, problems + errors
+    return quiz, problems + conversion_warnings(questions, display_path) + errors

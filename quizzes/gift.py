@@ -9,35 +9,78 @@ Escapes (``\\~ \\= \\# \\{ \\} \\: \\\\`` and ``\\n``) are swapped for private-u
 first, so the structural parsing only ever sees unescaped control characters; the placeholders
 become the literal characters again in the final texts.
 
-Which GIFT choice questions become ``multiple``: Moodle's own rule, when no answer is worth
-100 %, plus the case where several are (the quiz model's ``single`` has exactly one right
-choice). A ``single`` question can still carry partial-credit choices (``~%50%``): the JSON keeps
-their weights; the quiz model keeps only the 100 % choice as correct.
+Read as Moodle reads it (``question/format/gift/format.php``):
+
+- a choice question (its answers contain ``~``) is ``multiple`` when no answer is marked ``=``,
+  whatever the weights, and ``single`` otherwise;
+- weights snap to the nearest of Moodle's grade fractions (``%33.33333%`` is exactly 1/3);
+- ``// [id:…]`` and ``// [tag:…]`` in a question's comments are its idnumber and tags, and
+  ``// passerelle: points=2 type=ordering`` carries what GIFT cannot say (Moodle ignores it);
+- ``$CATEGORY: …`` lines set the category of the questions after them (not questions);
+- a numeric question's catch-all answer (``~#feedback`` with no value) keeps its feedback.
+
+Converting to the quiz model and writing GIFT back live in ``gift_convert`` and ``gift_export``.
 """
 
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from fractions import Fraction
+from typing import Literal
 
-import yaml
-
-from training.content_source import LineDict, LineList, Problem
-
-from .formats import Render, parse_quiz
-from .model import Question
+from training.content_source import Problem
 
 _ESCAPES = {"\\": "\ue000", "~": "\ue001", "=": "\ue002", "#": "\ue003", "{": "\ue004",
             "}": "\ue005", ":": "\ue006"}  # fmt: skip
-_UNESCAPE = str.maketrans({v: k for k, v in _ESCAPES.items()})
+_NEWLINE = "\ue007"  # an escaped ``\n``: unlike the file's own line breaks, never stripped
+_UNESCAPE = str.maketrans({v: k for k, v in _ESCAPES.items()} | {_NEWLINE: "\n"})
 _FORMAT_TAG = re.compile(r"^\s*\[(markdown|html|plain|moodle)\]", re.IGNORECASE)
 _WEIGHT = re.compile(r"^\s*%(-?\d+(?:\.\d+)?)%")
 _NUMBER = r"-?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?"
 _NUM_RANGE = re.compile(rf"^({_NUMBER})\.\.({_NUMBER})$")
 _NUM_TOL = re.compile(rf"^({_NUMBER})(?::({_NUMBER}))?$")
 _SENTENCE_END = re.compile(r"^[.?!,:)\]»]+$")
+_CATEGORY = re.compile(r"^\s*\$CATEGORY:\s*(.*?)\s*$", re.IGNORECASE)
+# Moodle's qformat_default::extract_idnumber_and_tags_from_comment.
+_ID_COMMENT = re.compile(r"\[id:((?:\\.|[^\]\\])*)\]")
+_TAG_COMMENT = re.compile(r"\[tag:((?:\\.|[^\]\\])*)\]")
+_META_COMMENT = re.compile(r"^//\s*passerelle:\s*(.*)$")
+_META_ITEM = re.compile(r"([a-z_]+)=(\S+)")
+
+#: Moodle's grade fractions (question_bank::fraction_options_full), as exact fractions: a GIFT
+#: weight snaps to the nearest, as Moodle's import does.
+MOODLE_FRACTIONS: tuple[Fraction, ...] = tuple(
+    sorted(
+        {
+            sign * f
+            for sign in (1, -1)
+            for f in (
+                Fraction(1),
+                Fraction(9, 10),
+                Fraction(5, 6),
+                Fraction(4, 5),
+                Fraction(3, 4),
+                Fraction(7, 10),
+                Fraction(2, 3),
+                Fraction(3, 5),
+                Fraction(1, 2),
+                Fraction(2, 5),
+                Fraction(1, 3),
+                Fraction(3, 10),
+                Fraction(1, 4),
+                Fraction(1, 5),
+                Fraction(1, 6),
+                Fraction(1, 7),
+                Fraction(1, 8),
+                Fraction(1, 9),
+                Fraction(1, 10),
+                Fraction(1, 20),
+                Fraction(0),
+            )
+        }
+    )
+)
 
 GiftType = Literal["single", "multiple", "true_false", "short_answer", "numeric", "matching"]
 
@@ -55,6 +98,12 @@ class GiftNumber:
     tolerance: float
     weight: float
     feedback: str = ""
+    bounds: tuple[float, float] | None = None  # when written as a range min..max
+
+
+def snap_weight(fraction: float) -> Fraction:
+    """The Moodle grade fraction nearest to ``fraction`` (-1..1)."""
+    return min(MOODLE_FRACTIONS, key=lambda option: abs(float(option) - fraction))
 
 
 @dataclass
@@ -63,6 +112,11 @@ class GiftQuestion:
     name: str
     prompt: str
     line: int
+    idnumber: str | None = None  # // [id:…]
+    tags: list[str] = field(default_factory=list)  # // [tag:…]
+    category: str | None = None  # from the last $CATEGORY line
+    meta: dict[str, str] = field(default_factory=dict)  # // passerelle: key=value …
+    other_feedback: str = ""  # numeric: the catch-all answer's feedback
     format: str = "moodle"  # markdown | html | plain | moodle (Moodle's default)
     choices: list[GiftChoice] = field(default_factory=list)  # single, multiple, short_answer
     numbers: list[GiftNumber] = field(default_factory=list)  # numeric
@@ -90,8 +144,8 @@ def _protect(text: str) -> str:
                 out.append(_ESCAPES[nxt])
                 i += 2
                 continue
-            if nxt == "n":
-                out.append("\n")
+            if nxt == "n":  # a line break of the text itself, kept exactly (see _clean)
+                out.append(_NEWLINE)
                 i += 2
                 continue
         out.append(ch)
@@ -113,25 +167,32 @@ def _text(text: str) -> str:
     return _clean(text)[0]
 
 
-def _blocks(source: str) -> list[tuple[int, str]]:
-    """Blank-line separated blocks as (line of the first non-comment line, text).
+@dataclass
+class _Block:
+    start: int  # line of the first non-comment line
+    text: str  # comment lines blanked, so positions still map to lines
+    comments: list[str]  # the block's comment lines (Moodle reads ids and tags from them)
 
-    Comment lines are blanked (not removed) so positions in the text still map to lines.
-    """
-    blocks: list[tuple[int, str]] = []
+
+def _blocks(source: str) -> list[_Block]:
+    """Blank-line separated blocks, as Moodle splits a GIFT file into questions."""
+    blocks: list[_Block] = []
     current: list[str] = []
+    comments: list[str] = []
     start = 0
 
     def flush() -> None:
         if start:
-            blocks.append((start, "\n".join(current)))
+            blocks.append(_Block(start, "\n".join(current), list(comments)))
 
     for number, raw in enumerate(source.splitlines(), start=1):
         if not raw.strip():
             flush()
-            current, start = [], 0
+            current, comments, start = [], [], 0
             continue
         is_comment = raw.lstrip().startswith("//")
+        if is_comment:
+            comments.append(raw.strip())
         if not start:
             if is_comment:
                 continue
@@ -141,17 +202,34 @@ def _blocks(source: str) -> list[tuple[int, str]]:
     return blocks
 
 
+def _from_comments(question: GiftQuestion, comments: list[str]) -> None:
+    text = "\n".join(comments)
+    if match := _ID_COMMENT.search(text):
+        question.idnumber = match.group(1).replace("\\]", "]").strip() or None
+    question.tags = [t.replace("\\]", "]").strip() for t in _TAG_COMMENT.findall(text)]
+    question.tags = [t for t in question.tags if t]
+    for comment in comments:
+        if match := _META_COMMENT.match(comment):
+            question.meta.update(dict(_META_ITEM.findall(match.group(1))))
+
+
 def parse_gift(text: str, path: str = "<gift>") -> tuple[list[GiftQuestion], list[Problem]]:
     """Parse GIFT text into questions; warnings' messages start with ``"warning:"``."""
     questions: list[GiftQuestion] = []
     problems: list[Problem] = []
-    for start, block in _blocks(text.lstrip("\ufeff")):
+    category: str | None = None
+    for block in _blocks(text.lstrip("\ufeff")):
+        if match := _CATEGORY.match(block.text.strip().splitlines()[0]):
+            category = match.group(1) or None
+            continue
         try:
-            question = _parse_block(_protect(block), start, path, problems)
+            question = _parse_block(_protect(block.text), block.start, path, problems)
         except _GiftError as exc:
-            problems.append(Problem(path, start, str(exc)))
+            problems.append(Problem(path, block.start, str(exc)))
             continue
         if question is not None:
+            question.category = category
+            _from_comments(question, block.comments)
             questions.append(question)
     return questions, problems
 
@@ -236,7 +314,7 @@ def _weight(text: str, default: float) -> tuple[float, str]:
     percent = float(match.group(1))
     if not -100 <= percent <= 100:
         raise _GiftError(f"weight {percent:g}% is outside -100%..100%")
-    return percent / 100, text[match.end() :]
+    return float(snap_weight(percent / 100)), text[match.end() :]
 
 
 def _split_feedback(text: str) -> tuple[str, str]:
@@ -273,8 +351,9 @@ def _parse_choices(question: GiftQuestion, answers: list[tuple[str, str]]) -> No
         text, feedback = _split_feedback(rest)
         question.choices.append(GiftChoice(_text(text), weight, _text(feedback)))
     if any(mark == "~" for mark, _ in answers):
-        full = sum(1 for c in question.choices if c.weight >= 1)
-        question.type = "single" if full == 1 else "multiple"
+        # Moodle: "multiple answers are enabled if no single answer is 100% correct", which it
+        # decides by the absence of any '=' mark, not by the weights.
+        question.type = "single" if any(mark == "=" for mark, _ in answers) else "multiple"
     else:
         question.type = "short_answer"
 
@@ -301,7 +380,8 @@ def _parse_numeric(question: GiftQuestion, inner: str) -> None:
         value_text, feedback = _split_feedback(rest)
         value_text = value_text.strip().translate(_UNESCAPE)
         if not value_text:
-            if mark == "~":  # Moodle's "any other answer" feedback: nothing to grade
+            if mark == "~":  # Moodle's "any other answer": no value, only its feedback
+                question.other_feedback = _text(feedback)
                 continue
             raise _GiftError("a numeric answer has no value")
         question.numbers.append(_number(value_text, weight, _text(feedback)))
@@ -317,157 +397,13 @@ def _number(text: str, weight: float, feedback: str) -> GiftNumber:
             raise _GiftError(f"numeric range {text!r}: the minimum is above the maximum")
         # Rounded so 3.141..3.142 gives 3.1415 ± 0.0005, not binary-float noise.
         return GiftNumber(
-            round((low + high) / 2, 12), round((high - low) / 2, 12), weight, feedback
+            round((low + high) / 2, 12),
+            round((high - low) / 2, 12),
+            weight,
+            feedback,
+            bounds=(low, high),
         )
     if match := _NUM_TOL.match(text):
         tolerance = abs(float(match.group(2))) if match.group(2) else 0.0
         return GiftNumber(float(match.group(1)), tolerance, weight, feedback)
     raise _GiftError(f"bad numeric answer {text!r} (expected value, value:tolerance or min..max)")
-
-
-# --- export -------------------------------------------------------------------------------
-
-
-def _clean_number(value: float) -> float | int:
-    return int(value) if float(value).is_integer() else round(value, 10)
-
-
-def gift_to_json(questions: list[GiftQuestion]) -> list[dict[str, Any]]:
-    """Plain data for ``--json``: type, name, prompt and the type's answers (weights 0..1)."""
-    out: list[dict[str, Any]] = []
-    for q in questions:
-        item: dict[str, Any] = {"type": q.type, "name": q.name, "prompt": q.prompt}
-        item["format"] = q.format
-        item["line"] = q.line
-        if q.type in ("single", "multiple"):
-            item["choices"] = [
-                {"text": c.text, "weight": c.weight, "feedback": c.feedback} for c in q.choices
-            ]
-        elif q.type == "short_answer":
-            item["answers"] = [
-                {"text": c.text, "weight": c.weight, "feedback": c.feedback} for c in q.choices
-            ]
-        elif q.type == "numeric":
-            item["answers"] = [
-                {
-                    "value": _clean_number(n.value),
-                    "tolerance": _clean_number(n.tolerance),
-                    "weight": n.weight,
-                    "feedback": n.feedback,
-                }
-                for n in q.numbers
-            ]
-        elif q.type == "matching":
-            item["pairs"] = [{"left": left, "right": right} for left, right in q.pairs]
-            if q.distractors:
-                item["distractors"] = list(q.distractors)
-        elif q.type == "true_false":
-            item["answer"] = q.answer
-            item["feedback_right"] = q.feedback_right
-            item["feedback_wrong"] = q.feedback_wrong
-        if q.general_feedback:
-            item["general_feedback"] = q.general_feedback
-        out.append(item)
-    return out
-
-
-def _slug(text: str) -> str:
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
-
-
-def question_ids(questions: list[GiftQuestion]) -> list[str]:
-    """Ids from names (slugified) or ``q<position>``, made unique with ``-2``, ``-3``…"""
-    ids: list[str] = []
-    for position, q in enumerate(questions, start=1):
-        base = _slug(q.name) or f"q{position}"
-        candidate, n = base, 2
-        while candidate in ids:
-            candidate, n = f"{base}-{n}", n + 1
-        ids.append(candidate)
-    return ids
-
-
-def _line_dict(line: int, items: dict[str, Any]) -> LineDict:
-    """A LineDict whose every key points at the GIFT question's line (for parse_quiz)."""
-    data = LineDict(items)
-    data.line = line
-    data.key_lines = {}
-    return data
-
-
-def gift_to_quiz_data(questions: list[GiftQuestion], title: str | None = None) -> LineDict:
-    """The quiz in the docs/content-format.md YAML shape (lines point into the GIFT file).
-
-    Lossy where the quiz format is narrower: partial-credit weights become right/wrong (a
-    ``single`` keeps its 100 % choice, a ``multiple`` every positive one, a short answer its
-    best-weighted texts), a numeric question keeps its best-weighted answer, true/false and
-    general feedback move into the explanation, matching distractors are dropped.
-    """
-    items: list[LineDict] = []
-    for qid, q in zip(question_ids(questions), questions, strict=True):
-        data: dict[str, Any] = {"id": qid, "type": q.type, "prompt": q.prompt or q.name or qid}
-        notes: list[str] = [q.general_feedback] if q.general_feedback else []
-        if q.type in ("single", "multiple"):
-            data["choices"] = [
-                _line_dict(
-                    q.line,
-                    {
-                        "text": c.text,
-                        "correct": c.weight >= 1 if q.type == "single" else c.weight > 0,
-                    }
-                    | ({"feedback": c.feedback} if c.feedback else {}),
-                )
-                for c in q.choices
-            ]
-        elif q.type == "short_answer":
-            best = max(c.weight for c in q.choices)
-            data["answers"] = [c.text for c in q.choices if c.weight == best and best > 0]
-        elif q.type == "numeric":
-            best_number = max(q.numbers, key=lambda n: n.weight)
-            data["answer"] = _clean_number(best_number.value)
-            if best_number.tolerance:
-                data["tolerance"] = _clean_number(best_number.tolerance)
-        elif q.type == "matching":
-            data["pairs"] = [_line_dict(q.line, {"left": a, "right": b}) for a, b in q.pairs]
-        elif q.type == "true_false":
-            data["answer"] = q.answer
-            notes += [f for f in (q.feedback_right, q.feedback_wrong) if f]
-        if notes:
-            data["explanation"] = "\n\n".join(notes)
-        items.append(_line_dict(q.line, data))
-    questions_list = LineList(items)
-    questions_list.line = questions[0].line if questions else 1
-    questions_list.item_lines = [q.line for q in questions]
-    quiz = {"title": title} if title else {}
-    return _line_dict(1, quiz | {"questions": questions_list})
-
-
-def gift_to_quiz_yaml(questions: list[GiftQuestion], title: str | None = None) -> str:
-    """YAML in the quiz file format, ready to save as ``<module>.quiz.yaml``."""
-
-    def plain(value: Any) -> Any:
-        if isinstance(value, dict):
-            return {k: plain(v) for k, v in value.items()}
-        if isinstance(value, list):
-            return [plain(v) for v in value]
-        return value
-
-    header = "# Imported from GIFT: check partial-credit weights, which the quiz format lacks.\n"
-    body = yaml.safe_dump(
-        plain(gift_to_quiz_data(questions, title)),
-        sort_keys=False,
-        allow_unicode=True,
-        width=100,
-    )
-    return header + body
-
-
-def to_quiz_questions(
-    questions: list[GiftQuestion],
-    path: str = "<gift>",
-    render: Render | None = None,
-) -> tuple[list[Question], list[Problem]]:
-    """Convert to the quiz model's Questions (validated like a YAML quiz)."""
-    quiz, problems = parse_quiz(gift_to_quiz_data(questions), path, render)
-    return (list(quiz.questions) if quiz else []), problems

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+from fractions import Fraction
 from pathlib import Path
 
 import pytest
@@ -11,10 +12,11 @@ import yaml
 from hypothesis import given
 from hypothesis import strategies as st
 
-from quizzes.gift import (
+from quizzes.gift import parse_gift, snap_weight
+from quizzes.gift_convert import (
+    conversion_warnings,
     gift_to_json,
     gift_to_quiz_yaml,
-    parse_gift,
     question_ids,
     to_quiz_questions,
 )
@@ -64,8 +66,60 @@ def test_partial_weight_keeps_a_single_answer_question_single() -> None:
     assert [c["weight"] for c in item["choices"]] == [0.0, 0.5, 1.0]
 
 
-def test_several_full_answers_with_a_wrong_one_is_multiple() -> None:
-    assert one("Pick.{=a =b ~c}")["type"] == "multiple"
+def test_moodle_rule_multiple_answers_when_no_answer_is_marked_equal() -> None:
+    # No '=' at all: Moodle enables multiple answers, even with one ~%100% choice.
+    item = one("Pick the right ones.{~%100%a ~%-50%b ~%-50%c}")
+    assert item["type"] == "multiple"
+    # An '=' answer: single choice for Moodle, even with several answers at 100 %.
+    assert one("Pick.{=a =b ~c}")["type"] == "single"
+
+
+def test_a_single_with_several_full_answers_becomes_multiple_with_a_warning() -> None:
+    questions, _ = parse_gift("::Pick::Pick.{=a =b ~c}", "t.gift")
+    [converted], problems = to_quiz_questions(questions, "t.gift")
+    assert converted.type == "multiple"
+    assert [c.correct for c in converted.choices] == [True, True, False]
+    assert [str(p) for p in conversion_warnings(questions, "t.gift")] == [
+        "t.gift:1: warning: 'Pick' accepts any of several answers in Moodle: imported as multiple"
+    ]
+
+
+def test_weights_snap_to_moodle_grade_fractions() -> None:
+    item = one("Which?{~%33.33333%a ~%33.333%b ~%33.3%c ~%-16.66667%d ~%12.49%e}")
+    assert [c["weight"] for c in item["choices"]] == [1 / 3, 1 / 3, 1 / 3, -1 / 6, 1 / 8]
+    assert snap_weight(0.3333333) == Fraction(1, 3)
+    assert snap_weight(-1.2) == -1
+
+
+def test_id_and_tags_in_comments_and_categories() -> None:
+    questions, problems = parse_gift(
+        "$CATEGORY: $course$/Mediation/Law\n\n"
+        "// [id:law-78-2] some note\n// [tag:EP2] [tag:law]\n::Checks::Mediators check ID.{F}\n\n"
+        "// [id:bad id!]\nSecond.{T}\n\n"
+        "$CATEGORY: $course$/Other\n\n"
+        "// [id:law-78-2]\n::Dup::Third.{T}\n",
+        "t.gift",
+    )
+    assert problems == []  # $CATEGORY lines are not questions, nor stray text
+    items = gift_to_json(questions)
+    assert items[0]["idnumber"] == "law-78-2"
+    assert items[0]["tags"] == ["EP2", "law"]
+    assert [i["category"] for i in items] == [
+        "$course$/Mediation/Law",
+        "$course$/Mediation/Law",
+        "$course$/Other",
+    ]
+    # the idnumber becomes the question id when it is a valid, unused id
+    assert question_ids(questions) == ["law-78-2", "q2", "dup"]
+
+
+def test_numeric_catch_all_keeps_its_feedback() -> None:
+    item = one("Any?{#3:2~#Completely wrong}")
+    assert len(item["answers"]) == 1
+    assert item["other_feedback"] == "Completely wrong"
+    questions, _ = parse_gift("Any?{#3:2~#Completely wrong}")
+    [question], _ = to_quiz_questions(questions)
+    assert question.explanation == "Completely wrong"
 
 
 def test_escapes_and_newline() -> None:
@@ -123,7 +177,7 @@ def test_numeric_forms() -> None:
     ]
     assert several["answers"][1]["feedback"] == "Close"
     other = one("Any?{#3:2~#Completely wrong}")
-    assert len(other["answers"]) == 1  # the "any other answer" feedback is not an answer
+    assert len(other["answers"]) == 1  # the "any other answer" is feedback, not an answer
     assert one("Cold?{#-5:0.5}")["answers"][0]["value"] == -5
 
 
@@ -229,7 +283,7 @@ def test_yaml_export_follows_the_quiz_format_and_reloads() -> None:
         "explanation": "Rayleigh.\n\nLook up.",
     }
     assert by_id["who"]["answers"] == ["no one", "nobody"]
-    assert (by_id["pi"]["answer"], by_id["pi"]["tolerance"]) == (3.1415, 0.0005)
+    assert (by_id["pi"]["min"], by_id["pi"]["max"]) == (3.141, 3.142)
     assert by_id["born"]["answer"] == 1822 and "tolerance" not in by_id["born"]
     assert by_id["match"]["pairs"][1] == {"left": "17", "right": "Police"}
 
