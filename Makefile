@@ -22,6 +22,13 @@ $(VENV)/.dev-installed: requirements-dev.txt $(VENV)/.installed
 	$(BIN)/pip install --quiet -r requirements-dev.txt
 	@touch $@
 
+# The Nu Html Checker for the browser journeys (runs on Java); skipped with a message without npm.
+VNU_VERSION := 26.9.27
+$(VENV)/vnu/.installed-$(VNU_VERSION): | $(BIN)/activate
+	@if command -v npm >/dev/null 2>&1; then \
+		npm install --silent --no-audit --no-fund --prefix $(VENV)/vnu vnu-jar@$(VNU_VERSION) && touch $@; \
+	else echo "npm not found: the HTML validation of browser journeys will be skipped (apt-get install npm)"; fi
+
 translations: $(VENV)/.installed
 	@$(BIN)/pybabel -q compile -d translations
 
@@ -38,7 +45,7 @@ serve: $(VENV)/.installed translations
 	$(BIN)/gunicorn --bind $(HOST):$(PORT) --workers $(WORKERS) --access-logfile - 'app:app'
 
 ## make test: lint, then the whole suite on SQLite, then again on PostgreSQL when reachable
-test: $(VENV)/.dev-installed translations lint test-sqlite test-postgres
+test: $(VENV)/.dev-installed $(VENV)/vnu/.installed-$(VNU_VERSION) translations lint test-sqlite test-postgres
 
 lint:
 	$(BIN)/ruff check .

@@ -6,12 +6,17 @@ from __future__ import annotations
 import os
 import shutil
 import threading
+import warnings
 from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
-from flask import Flask
+from flask import Flask, Response, request
 from werkzeug.serving import make_server
+
+from tests.support import html_check
+from tests.support.html_check import PageCollector
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -56,7 +61,15 @@ def app_config() -> dict[str, object]:
 
 
 @pytest.fixture
-def live_server(app: Flask) -> Iterator[str]:
+def live_server(app: Flask, html_pages: PageCollector) -> Iterator[str]:
+    @app.after_request
+    def keep_html(response: Response) -> Response:
+        """The raw HTML of each page served, for the Nu Html Checker (the DOM a browser
+        serialises back hides errors such as a <p> inside a <p>)."""
+        if response.mimetype == "text/html" and not response.is_streamed:
+            _served[request.full_path.rstrip("?")] = response.get_data(as_text=True)
+        return response
+
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
@@ -79,10 +92,55 @@ def page(browser, live_server: str):
     context.close()
 
 
+_served: dict[str, str] = {}  # path?query → raw HTML of the latest response (live server)
+_collector: list[PageCollector] = []  # the current test's pages (one at a time)
+
+
+@pytest.fixture
+def html_pages() -> Iterator[PageCollector]:
+    """Every page a journey passes to assert_accessible, checked by vnu when the test ends."""
+    collector = PageCollector()
+    _served.clear()
+    _collector[:] = [collector]
+    yield collector
+    _collector.clear()
+    _check_html(collector)
+
+
+def _check_html(collector: PageCollector) -> None:
+    if not collector.documents:
+        return
+    reason = html_check.missing_reason()
+    if reason:
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"the Nu Html Checker is required under CI=true: {reason}")
+        warnings.warn(f"HTML not validated: {reason}", stacklevel=1)
+        return
+    errors = html_check.check_documents(collector.documents)
+    details = "\n".join(str(e) for e in errors)
+    if os.environ.get("HTML_VALIDATION", "report") == "report":
+        if errors:
+            warnings.warn(f"vnu errors (HTML_VALIDATION=report):\n{details}", stacklevel=1)
+        return
+    assert not errors, f"vnu errors on the pages visited:\n{details}"
+
+
+def _record_html(page) -> None:
+    if not _collector:
+        return
+    parts = urlsplit(page.url)
+    key = parts.path + (f"?{parts.query}" if parts.query else "")
+    html = _served.get(key)
+    if html is not None:
+        _collector[0].add(key, html)
+
+
 def assert_accessible(page, name: str | None = None) -> None:
-    """axe-core: no serious or critical violation on the current page."""
+    """axe-core: no serious or critical violation on the current page (whose served HTML is
+    also kept for the Nu Html Checker at the end of the test)."""
     from axe_playwright_python.sync_playwright import Axe
 
+    _record_html(page)
     results = Axe().run(page)
     violations = [
         v for v in results.response["violations"] if v.get("impact") in ("serious", "critical")
