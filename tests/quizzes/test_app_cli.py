@@ -12,7 +12,7 @@ import yaml
 
 from tests.quizzes.course_factory import quiz_data, write_course
 
-FIXTURES = Path(__file__).resolve().parents[3] / "shared" / "fixtures" / "gift"
+FIXTURES = GIFT_FIXTURES
 
 
 def test_import_gift_through_the_app(runner, tmp_path: Path) -> None:

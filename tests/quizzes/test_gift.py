@@ -21,8 +21,9 @@ from quizzes.gift_convert import (
     to_quiz_questions,
 )
 from quizzes.grading import grade_question
+from tests.support.shared import GIFT_FIXTURES
 
-FIXTURES = Path(__file__).resolve().parents[2].parent / "shared" / "fixtures" / "gift"
+FIXTURES = GIFT_FIXTURES
 
 
 def one(text: str) -> dict:
