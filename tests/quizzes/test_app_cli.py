@@ -11,6 +11,7 @@ import pytest
 import yaml
 
 from tests.quizzes.course_factory import quiz_data, write_course
+from tests.support.shared import GIFT_FIXTURES
 
 FIXTURES = GIFT_FIXTURES
 
