@@ -1,6 +1,8 @@
-"""The bundled CAP APM course meets its brief (issue 8): nine modules of 1,500-2,500 words with
-summaries and key terms, 8-12 question quizzes that score 100 % with their key, eight role-plays
-with real decisions, three kinds of ending, content notes, and the completion rules."""
+"""The bundled CAP APM course meets its brief (issue 8, extended by issue 13): modules of
+1,500-3,000 words with summaries and key terms, quizzes of at least 8 questions that score 100 %
+with their key (the issue-13 rules for pools, draws and situational items are in
+test_quiz_rules.py), eight role-plays with real decisions, three kinds of ending, content notes,
+and the completion rules."""
 
 from __future__ import annotations
 
@@ -46,7 +48,7 @@ def key_answer(question: Question) -> Any:
 
 
 def test_manifest():
-    assert len(MODULES) == 9
+    assert len(MODULES) >= 10  # nine modules of issue 8, plus the new ones of issue 13
     assert len(ROLEPLAYS) == 8
     assert MANIFEST["language"] == "en"
     assert MANIFEST["hours"] > 0
@@ -63,7 +65,7 @@ def test_module_is_complete_and_the_right_length(stem):
     meta, body, _ = split_front_matter(text, stem)
     assert {"title", "summary", "minutes", "objectives"} <= set(meta)
     words = len(re.findall(r"[A-Za-zÀ-ÿ0-9'’-]+", body))
-    assert 1500 <= words <= 2500, f"{stem}: {words} words"
+    assert 1500 <= words <= 3000, f"{stem}: {words} words"
     assert "## Summary" in body and "## Key terms" in body
     assert "!!! warning" in body or "!!! note" in body
 
@@ -75,7 +77,7 @@ def test_quiz_scores_full_marks_with_its_key(stem):
     )
     assert quiz is not None, problems
     assert [p for p in problems if not p.message.startswith("warning:")] == []
-    assert 8 <= len(quiz.questions) <= 12
+    assert len(quiz.questions) >= 8
     answers = {q.id: key_answer(q) for q in quiz.questions}
     result = grade(quiz.questions, answers)
     assert result.percent == pytest.approx(100.0)
