@@ -1,7 +1,8 @@
 """The modules rewritten under issue 13 say what they serve, state honest minutes, teach with
 accessible pictures, and keep the facts the issue corrected.
 
-- ``blocks`` in the front matter names CAP units (EP1-EP3) and AMIS CCPs (CCP1-CCP3);
+- ``blocks`` in the front matter names CAP units (EP1-EP3) and AMIS CCPs (CCP1-CCP3), and the
+  module's quiz names the same;
 - ``minutes`` is the reading time at 150 words a minute, plus the minutes each activity
   announces in its title (``!!! example "Try it (4 minutes)"``), plus one minute per figure,
   within two minutes; every activity is followed by a suggested answer;
@@ -22,6 +23,7 @@ from pathlib import Path
 
 import pytest
 
+from quizzes.formats import load_quiz_file
 from training.content_source import split_front_matter
 
 COURSE = Path(__file__).resolve().parents[2] / "content" / "cap-apm"
@@ -57,6 +59,9 @@ def test_blocks_name_cap_units_and_amis_ccps(stem):
     assert isinstance(blocks, list) and blocks, stem
     assert set(blocks) <= BLOCK_IDS, blocks
     assert len(set(blocks)) == len(blocks)
+    quiz, problems = load_quiz_file(COURSE / "modules" / f"{stem}.quiz.yaml", stem)
+    assert quiz is not None, problems
+    assert quiz.blocks == tuple(blocks), "a module's quiz serves the same blocks"
 
 
 @pytest.mark.parametrize("stem", REWRITTEN_MODULES)
