@@ -142,7 +142,7 @@ def test_module_05_gives_glasls_interventions_as_the_brief_does():
         "Power intervention": "7–9",
     }
     for name, stages in rows.items():
-        assert re.search(rf"^\| {stages} \| \*\*{name}\*\*", body, re.MULTILINE), name
+        assert re.search(rf"^- \*\*{name} \(stages {stages}\)\.\*\*", body, re.MULTILINE), name
 
 
 def test_module_10_keeps_the_digital_mediation_rules():
