@@ -9,8 +9,10 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 
+from courses.catalogue import Course
+from courses.estimate import estimate_course, hours_warning
 from courses.loader import course_folders, errors_in, load_course
-from training.content_source import Problem
+from training.content_source import ContentError, Problem, line_of, load_yaml_file
 
 courses_cli = AppGroup("courses", help="Course content tools.")
 
@@ -37,6 +39,8 @@ def check_path(path: Path, shown: str) -> tuple[list[Problem], list[str]]:
     summary: list[str] = []
     for folder, display in folders:
         course, found = load_course(folder, display)
+        if course is not None:
+            found += _hours_problems(course, display)
         problems += found
         if course is not None:
             summary.append(
@@ -47,6 +51,18 @@ def check_path(path: Path, shown: str) -> tuple[list[Problem], list[str]]:
         else:
             summary.append(f"{display}: {len(errors_in(found))} errors, course left out")
     return problems, summary
+
+
+def _hours_problems(course: Course, display: str) -> list[Problem]:
+    """The warning when the course's ``hours`` is not honest (see courses.estimate)."""
+    message = hours_warning(course.hours, estimate_course(course))
+    if message is None:
+        return []
+    try:
+        line = line_of(load_yaml_file(course.path / "course.yaml"), "hours")
+    except (ContentError, OSError):  # read a moment ago; changed since
+        line = 1
+    return [Problem(f"{display}/course.yaml", line, message)]
 
 
 @courses_cli.command("check")
