@@ -134,7 +134,9 @@ def test_the_checker_warns_about_dishonest_hours_without_failing(runner, tmp_pat
 
 
 def test_the_checker_accepts_honest_hours(runner, tmp_path):
-    folder = write_course(tmp_path, "mini", course_yaml=COURSE_YAML.replace("hours: 2", "hours: 0.3"))
+    folder = write_course(
+        tmp_path, "mini", course_yaml=COURSE_YAML.replace("hours: 2", "hours: 0.3")
+    )
     result = runner.invoke(args=["courses", "check", str(folder)])
     assert result.exit_code == 0, result.output
     assert result.stdout == ""
