@@ -8,9 +8,10 @@ The estimate of one learner going through the course once is the sum of:
 - for each quiz, the questions **one attempt** asks (its ``draw`` when set and smaller than the
   pool, otherwise the whole pool) times ``MINUTES_PER_QUESTION``: reading a situation, choosing,
   then reading the feedback;
-- for each role-play, the decisions of its **longest run** (the most choices a learner can make
-  from ``start`` to an ending) times ``MINUTES_PER_DECISION``: reading the narration and the
-  choices, choosing, reading the feedback, with a share of the setting and the debrief.
+- for each role-play, ``MINUTES_PER_ROLEPLAY`` (reading the setting and the debrief, writing the
+  reflection) plus the decisions of its **longest run** (the most choices a learner can make from
+  ``start`` to an ending) times ``MINUTES_PER_DECISION``: reading the narration and the choices,
+  choosing, reading the feedback.
 
 ``hours_warning(hours, estimate)`` is None when ``hours`` is within ``TOLERANCE`` (20 %) of the
 estimate, either way, and otherwise a one-line message starting with ``"warning:"`` that gives
@@ -32,6 +33,7 @@ if TYPE_CHECKING:
 
 MINUTES_PER_QUESTION = 1.5
 MINUTES_PER_DECISION = 3.0
+MINUTES_PER_ROLEPLAY = 5.0
 TOLERANCE = 0.20
 
 
@@ -42,12 +44,14 @@ class Estimate:
     module_minutes: int
     questions: int  # questions asked: one attempt of each quiz
     decisions: int  # decisions: the longest run of each role-play
+    roleplays: int = 0
 
     @property
     def minutes(self) -> float:
         return (
             self.module_minutes
             + self.questions * MINUTES_PER_QUESTION
+            + self.roleplays * MINUTES_PER_ROLEPLAY
             + self.decisions * MINUTES_PER_DECISION
         )
 
@@ -62,10 +66,12 @@ def estimate(
     decisions_per_roleplay: Iterable[int],
 ) -> Estimate:
     """The Estimate from the raw figures (one item per module, per quiz, per role-play)."""
+    decisions = list(decisions_per_roleplay)
     return Estimate(
         module_minutes=sum(module_minutes),
         questions=sum(questions_per_attempt),
-        decisions=sum(decisions_per_roleplay),
+        decisions=sum(decisions),
+        roleplays=len(decisions),
     )
 
 
@@ -136,7 +142,8 @@ def hours_warning(hours: float, found: Estimate) -> str | None:
         f"warning: 'hours' is {_hours(hours)} but the estimated learning time is"
         f" {_hours(estimated)} h ({found.module_minutes} min of modules,"
         f" {found.questions} quiz questions × {_hours(MINUTES_PER_QUESTION)} min,"
-        f" {found.decisions} role-play decisions × {_hours(MINUTES_PER_DECISION)} min):"
+        f" {found.roleplays} role-plays × {_hours(MINUTES_PER_ROLEPLAY)} min"
+        f" + {found.decisions} decisions × {_hours(MINUTES_PER_DECISION)} min):"
         f" state between {_hours(math.ceil(low * 10) / 10)} and"
         f" {_hours(math.floor(high * 10) / 10)}, or add to the course"
     )
