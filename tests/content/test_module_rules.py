@@ -33,7 +33,12 @@ REWRITTEN_MODULES = [
     "03-communication-basics",
     "04-assertive-expression",
     "05-understanding-conflict",
+    "06-conducting-a-mediation",
+    "07-de-escalation",
+    "08-emergencies-and-law",
+    "09-watch-reporting-partnership",
     "10-information-and-access-to-rights",
+    "11-cultural-intermediation",
 ]
 BLOCK_IDS = {"EP1", "EP2", "EP3", "CCP1", "CCP2", "CCP3"}
 WORDS_PER_MINUTE = 150

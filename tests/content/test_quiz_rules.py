@@ -41,7 +41,12 @@ JUDGEMENT_QUIZZES = [
     "03-communication-basics",
     "04-assertive-expression",
     "05-understanding-conflict",
+    "06-conducting-a-mediation",
+    "07-de-escalation",
+    "08-emergencies-and-law",
+    "09-watch-reporting-partnership",
     "10-information-and-access-to-rights",
+    "11-cultural-intermediation",
 ]
 SHOW_ANSWERS_ALLOWED = {"after_pass", "after_last_attempt"}
 SITUATIONAL_SHARE = 0.6
@@ -87,6 +92,27 @@ SHORT_ANSWER_VARIANTS: dict[str, tuple[list[str], str]] = {
             "nonrecours",
         ],
         "recours",
+    ),
+    "m06-free-consent": (["free", "Freely given", "voluntary", "libre", "Free."], "informed"),
+    "m07-pair-word": (["binôme", "binome", "en binome", "Binômes", "le binôme"], "pair"),
+    "m08-crip": (
+        [
+            "CRIP",
+            "crip",
+            "C.R.I.P.",
+            "la CRIP",
+            "cellule de recueil des informations preoccupantes",
+        ],
+        "CCAS",
+    ),
+    "m08-sit-foreign-phone": (["112", "le 112", "the 112", "112."], "15"),
+    "m09-logbook-name": (
+        ["main courante", "Main-courante", "la main courante", "maincourante"],
+        "fiche de liaison",
+    ),
+    "m11-bridge-word": (
+        ["spokesperson", "a spokesperson", "spokes-person", "spokesman", "porte-parole"],
+        "bridge",
     ),
 }
 
