@@ -15,6 +15,10 @@ Why it is shaped this way:
   nor be stored silently missing its fonts or logo.
 - One ``FontConfiguration`` per process: WeasyPrint caches the ``@font-face`` fonts in it, so
   the bundled fonts are loaded once, not on every render.
+- Files can be embedded (the certificate's signed credential): in PDF/A-3 each is an
+  *associated file* of the document (listed in the catalog's ``AF``, with its MIME type and an
+  ``AFRelationship``), which PDF/A-3b allows (ISO 19005-3, clause 6.8). Their dates are the
+  snapshot's ``issued_at`` too, so embedding keeps the output byte-stable.
 """
 
 from __future__ import annotations
@@ -22,7 +26,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import mimetypes
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -33,7 +37,7 @@ from urllib.request import url2pathname
 
 import jinja2
 import segno
-from weasyprint import HTML
+from weasyprint import HTML, Attachment
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
 
@@ -118,6 +122,34 @@ class CertificateSnapshot:
         values["modules"] = list(values["modules"])
         values["competencies"] = list(values["competencies"])
         return cls(**values)
+
+
+@dataclass(frozen=True)
+class EmbeddedFile:
+    """A file to embed in the PDF: ``name`` as shown in PDF readers, ``media_type`` its MIME
+    type, ``relationship`` its PDF/A-3 ``AFRelationship`` (``Data``: the file holds data the
+    page shows)."""
+
+    name: str
+    data: bytes
+    media_type: str
+    description: str = ""
+    relationship: str = "Data"
+
+    def attachment(self, created: datetime | None, url_fetcher: URLFetcher) -> Attachment:
+        """The WeasyPrint attachment, read through our fetcher as a ``data:`` URI (so the
+        MIME type is ours, not guessed from the name)."""
+        moment = _utc_naive(created) if created is not None else datetime(1970, 1, 1)
+        payload = base64.b64encode(self.data).decode("ascii")
+        return Attachment(
+            url=f"data:{self.media_type};base64,{payload}",
+            url_fetcher=url_fetcher,
+            name=self.name,
+            description=self.description,
+            created=moment,
+            modified=moment,
+            relationship=self.relationship,
+        )
 
 
 class URLRefusedError(ValueError):
@@ -257,20 +289,23 @@ def render_pdf(
     subject: str = "",
     created: datetime | None = None,
     url_fetcher: URLFetcher | None = None,
+    attachments: Sequence[EmbeddedFile] = (),
 ) -> bytes:
     """Render certificate HTML to PDF bytes with the bundled fonts and the locked-down fetcher.
 
     ``pdfa`` produces PDF/A-3b (archival: fonts embedded, sRGB output intent, XMP metadata).
     ``title``, ``author`` and ``subject`` become the PDF's document information and XMP
     metadata; ``created`` becomes its creation and modification date, so the output depends only
-    on the inputs. ``url_fetcher`` exists for tests (e.g. a recording subclass of
+    on the inputs. ``attachments`` are embedded (associated files in PDF/A-3), dated
+    ``created``. ``url_fetcher`` exists for tests (e.g. a recording subclass of
     :class:`StaticFileFetcher`).
     """
     options: dict[str, Any] = {"pdf_variant": PDFA_VARIANT} if pdfa else {}
+    fetcher = url_fetcher or safe_url_fetcher
     document_html = HTML(
         string=html,
         base_url=STATIC_DIR.resolve().as_uri() + "/",
-        url_fetcher=url_fetcher or safe_url_fetcher,
+        url_fetcher=fetcher,
     )
     try:
         document = document_html.render(font_config=FONT_CONFIG, **options)
@@ -280,7 +315,8 @@ def render_pdf(
         metadata.description = subject or metadata.description
         if created is not None:
             metadata.created = metadata.modified = _w3c_datetime(created)
-        pdf: bytes = document.write_pdf(**options)
+        files = [embedded.attachment(created, fetcher) for embedded in attachments]
+        pdf: bytes = document.write_pdf(attachments=files, **options)
     except FatalURLFetchingError as exc:
         # WeasyPrint raises it as a BaseException; make it an ordinary, catchable error.
         raise CertificateRenderError(str(exc)) from exc
@@ -294,8 +330,10 @@ def render_certificate_pdf(
     logo_path: str | None,
     pdfa: bool = True,
     labels: Mapping[str, str] | None = None,
+    attachments: Sequence[EmbeddedFile] = (),
 ) -> bytes:
-    """The certificate PDF of a snapshot: its HTML rendered with the snapshot's metadata."""
+    """The certificate PDF of a snapshot: its HTML rendered with the snapshot's metadata and
+    ``attachments`` (its credential) embedded."""
     html = render_certificate_html(snapshot, verify_url, organisation, logo_path, labels)
     return render_pdf(
         html,
@@ -304,6 +342,7 @@ def render_certificate_pdf(
         author=snapshot.issuer,
         subject=snapshot.course_title,
         created=snapshot.issued_at,
+        attachments=attachments,
     )
 
 
@@ -362,6 +401,13 @@ def _w3c_datetime(moment: datetime) -> str:
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=UTC)
     return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _utc_naive(moment: datetime) -> datetime:
+    """UTC without tzinfo (WeasyPrint writes attachment dates as ``D:…Z`` from it)."""
+    if moment.tzinfo is None:
+        return moment
+    return moment.astimezone(UTC).replace(tzinfo=None)
 
 
 def _size_class(text: str, limits: tuple[int, int, int, int]) -> str:

@@ -25,7 +25,8 @@ from sqlalchemy.orm import undefer
 
 from certificates import completion
 from certificates.models import AuditAction, Certificate, Status, current_key
-from certificates.pdf import CertificateSnapshot, render_certificate_pdf, sha256_hex
+from certificates.pdf import CertificateSnapshot, EmbeddedFile, render_certificate_pdf, sha256_hex
+from credentials import services as credentials
 from training import audit
 from training.audit import AuditEvent
 from training.cohort_access import trainer_follows
@@ -187,8 +188,13 @@ def competency_name(key: str, language: str) -> str:
     return names.get(key) or key.replace("_", " ").capitalize()
 
 
-def render_snapshot(snapshot: CertificateSnapshot, language: str) -> bytes:
-    """The PDF of a snapshot, with the organisation and PDF/A setting from the configuration."""
+def render_snapshot(
+    snapshot: CertificateSnapshot,
+    language: str,
+    credential: credentials.PreparedCredential | None = None,
+) -> bytes:
+    """The PDF of a snapshot, with the organisation and PDF/A setting from the configuration
+    and the signed credential, if any, embedded (a PDF/A-3 associated file)."""
     config = current_app.config
     return render_certificate_pdf(
         snapshot,
@@ -197,6 +203,16 @@ def render_snapshot(snapshot: CertificateSnapshot, language: str) -> bytes:
         config.get("ORGANISATION_LOGO") or None,
         pdfa=bool(config.get("CERTIFICATE_PDFA", True)),
         labels=labels_for(language),
+        attachments=[_embedded(credential)] if credential is not None else [],
+    )
+
+
+def _embedded(credential: credentials.PreparedCredential) -> EmbeddedFile:
+    return EmbeddedFile(
+        name=credentials.EMBEDDED_NAME,
+        data=credential.jwt.encode("ascii"),
+        media_type=credentials.MEDIA_TYPE,
+        description="Open Badges 3.0 verifiable credential of this certificate (VC-JWT)",
     )
 
 
@@ -315,7 +331,8 @@ def issue(
     snapshot = snapshot_for(
         user, course, new_code(), completed_on or issued_at.date(), overall_score, issued_at
     )
-    pdf = render_snapshot(snapshot, language)
+    credential = credentials.prepare_for_certificate(snapshot, user.email, course, language)
+    pdf = render_snapshot(snapshot, language, credential)
     certificate = _certificate_from(snapshot, user.id, language, pdf)
     certificate.issued_by_id = issued_by.id if issued_by is not None else None
     try:
@@ -329,6 +346,8 @@ def issue(
             course=course.slug,
             score=overall_score,
         )
+        if credential is not None:
+            credentials.record(credential, certificate.id)
         db.session.commit()
     except IntegrityError:
         db.session.rollback()
@@ -339,6 +358,12 @@ def issue(
     log.info("certificate %s issued to user %s for %s", certificate.code, user.id, course.slug)
     certificate_issued.send(current_app._get_current_object(), certificate=certificate)
     return certificate
+
+
+def _course_or_none(slug: str) -> Any | None:
+    from courses.loader import get_course
+
+    return get_course(slug)
 
 
 def issue_if_eligible(user: User, course: Any) -> Certificate | None:
@@ -428,7 +453,10 @@ def _reissue_one(old: Certificate, user: User, actor: User | None) -> Certificat
     snapshot = replace(
         old.snapshot(), code=new_code(), holder_name=user.full_name, issued_at=issued_at
     )
-    pdf = render_snapshot(snapshot, old.language)
+    credential = credentials.prepare_for_certificate(
+        snapshot, user.email, _course_or_none(old.course_slug), old.language, old.id
+    )
+    pdf = render_snapshot(snapshot, old.language, credential)
     old_id, old_code, old_name = old.id, old.code, old.holder_name
     try:
         changed = db.session.execute(
@@ -440,11 +468,14 @@ def _reissue_one(old: Certificate, user: User, actor: User | None) -> Certificat
         if changed != 1:
             db.session.rollback()
             return None
+        credentials.revoke_for_certificate(old_id, issued_at)  # the old credential's bit
         new = _certificate_from(snapshot, user.id, old.language, pdf)
         new.issued_by_id = actor.id if actor is not None else None
         new.replaces_id = old_id
         db.session.add(new)
         db.session.flush()
+        if credential is not None:
+            credentials.record(credential, new.id)
         db.session.execute(
             update(Certificate)
             .where(Certificate.id == old_id)
@@ -503,6 +534,7 @@ def revoke(certificate: Certificate, actor: User | None, reason: str) -> Certifi
     if changed != 1:
         db.session.rollback()
         raise CertificateError("this certificate is already revoked")
+    credentials.revoke_for_certificate(certificate.id, now)  # its status-list bit
     _audit(AuditAction.REVOKE, certificate, actor, CLI_ACTOR, reason=reason, previous=previous)
     db.session.commit()
     db.session.refresh(certificate)

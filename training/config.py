@@ -39,6 +39,11 @@ class Config:
         self.ORGANISATION_NAME = env("ORGANISATION_NAME", "Passerelle training centre")
         self.ORGANISATION_LOGO = env("ORGANISATION_LOGO", "img/logo.svg")
         self.CERTIFICATE_PDFA = _bool("CERTIFICATE_PDFA", True)
+        # The issuer's Ed25519 signing keys (a 0600 file, never in the database or the repo):
+        # `flask credentials keygen` creates it, `make run` does so on first start.
+        self.CREDENTIAL_KEY_FILE = env(
+            "CREDENTIAL_KEY_FILE", str(Path(instance_path) / "credential-keys.json")
+        )
         self.MAX_CONTENT_LENGTH = _int("MAX_CONTENT_LENGTH", 2 * 1024 * 1024)
         self.REDIS_URL = env("REDIS_URL")
         self.RATELIMIT_STORAGE_URI = env("REDIS_URL", "memory://")

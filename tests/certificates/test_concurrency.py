@@ -25,8 +25,8 @@ def test_two_simultaneous_issues_give_one_certificate(app, make_user, course, mo
     real_render = services.render_snapshot
     rendered: list[str] = []
 
-    def render_then_wait(snapshot, language):  # noqa: ANN001, ANN202
-        pdf = real_render(snapshot, language)
+    def render_then_wait(snapshot, language, credential=None):  # noqa: ANN001, ANN202
+        pdf = real_render(snapshot, language, credential)
         rendered.append(snapshot.code)
         barrier.wait()  # both threads have checked and rendered: now race to INSERT
         return pdf
@@ -72,8 +72,8 @@ def test_two_simultaneous_reissues_give_one_new_certificate(app, make_user, cour
     barrier = threading.Barrier(2, timeout=30)
     real_render = services.render_snapshot
 
-    def render_then_wait(snapshot, language):  # noqa: ANN001, ANN202
-        pdf = real_render(snapshot, language)
+    def render_then_wait(snapshot, language, credential=None):  # noqa: ANN001, ANN202
+        pdf = real_render(snapshot, language, credential)
         barrier.wait()
         return pdf
 
