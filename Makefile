@@ -32,9 +32,11 @@ $(VENV)/vnu/.installed-$(VNU_VERSION): | $(BIN)/activate
 translations: $(VENV)/.installed
 	@$(BIN)/pybabel -q compile -d translations
 
-## make run: install, migrate, load the demo data and serve on http://127.0.0.1:5000
+## make run: install, migrate, create a development signing key (first start only), load the
+## demo data and serve on http://127.0.0.1:5000
 run: $(VENV)/.installed translations
 	$(BIN)/flask db upgrade
+	$(BIN)/flask credentials keygen --if-missing
 	$(BIN)/flask demo
 	@echo "Passerelle is starting on http://$(HOST):$(PORT)"
 	$(BIN)/flask run --host $(HOST) --port $(PORT)

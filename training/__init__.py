@@ -96,11 +96,15 @@ def _register_blueprints(app: Flask) -> None:
     from cohorts.views import bp as cohorts_bp
 
     app.register_blueprint(cohorts_bp)
+    from credentials.views import bp as credentials_bp
+
+    app.register_blueprint(credentials_bp)
 
 
 def _register_cli(app: Flask) -> None:
     from certificates.cli import certificates_cli
     from courses.cli import courses_cli
+    from credentials.cli import credentials_cli
     from quizzes.cli import quizzes_cli
     from training.cli import demo_command, users_cli
 
@@ -109,3 +113,4 @@ def _register_cli(app: Flask) -> None:
     app.cli.add_command(quizzes_cli)
     app.cli.add_command(certificates_cli)
     app.cli.add_command(courses_cli)
+    app.cli.add_command(credentials_cli)

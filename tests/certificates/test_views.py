@@ -182,16 +182,21 @@ def test_upload_exact_pdf_matches(client, certificate):
 
 def test_upload_modified_pdf_does_not_match(client, certificate):
     tampered = bytearray(certificate.pdf)
-    tampered[200] ^= 0xFF  # flip one byte
+    tampered[200] ^= 0xFF  # flip one byte (in the page content, not the embedded credential)
     html = upload(client, bytes(tampered)).get_data(as_text=True)
-    assert "This file is not a certificate we issued." in html
-    assert certificate.code not in html
+    assert "This file is not byte for byte a certificate we issued." in html
+    assert "This file is exactly" not in html
+    # Checked the other way too: the credential inside is still the genuine one, and the page
+    # says only the credential is vouched for.
+    assert "This credential is genuine" in html
+    assert f"/verify/{certificate.code}" in html
+    assert "only the credential is vouched for" in html
 
 
 def test_upload_without_file_shows_an_error(client):
     response = client.post("/verify", data={}, content_type="multipart/form-data")
     assert response.status_code == 200
-    assert "Choose the PDF file to check." in response.get_data(as_text=True)
+    assert "Choose the file to check." in response.get_data(as_text=True)
 
 
 # --- Revocation over HTTP --------------------------------------------------------------------
