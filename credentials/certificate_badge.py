@@ -2,7 +2,9 @@
 
 It is built from the certificate's frozen snapshot (title, hours, modules, competencies) and,
 when the course still loads, from the course (its summary and completion rules), in the
-certificate's language: the credential speaks the language its PDF prints. A block attestation
+certificate's language: the credential speaks the language its PDF prints. Its ``alignment``
+lists the competency blocks the course declares (``course.yaml`` ``blocks``), each pointing at its
+certification in the RNCP register. A block attestation
 (issue 15) builds its own :class:`~credentials.openbadges.Achievement` (``achievementType``
 ``"Competency"``, its RNCP alignment) and goes through the same
 :func:`credentials.services.prepare`.
@@ -10,10 +12,16 @@ certificate's language: the credential speaks the language its PDF prints. A blo
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from typing import Any
 
 from credentials.openbadges import Achievement, Alignment
+
+#: The public page of a certification in France Compétences' national register (RNCP).
+RNCP_URL = "https://www.francecompetences.fr/recherche/rncp/{number}/"
+#: Open Badges ``targetType`` of a competency block ("bloc de compétences") of a certification.
+BLOCK_TARGET_TYPE = "ext:CompetencyBlock"
 
 TEXT = {
     "en": {
@@ -52,9 +60,10 @@ def achievement_for_certificate(
     language: str,
     base_url: str,
     image_url: str | None = None,
-    alignments: Sequence[Alignment] = (),
+    alignments: Sequence[Alignment] | None = None,
 ) -> Achievement:
-    """The :class:`Achievement` of ``snapshot`` (a certificate's ``CertificateSnapshot``)."""
+    """The :class:`Achievement` of ``snapshot`` (a certificate's ``CertificateSnapshot``),
+    aligned with the course's competency blocks unless ``alignments`` are given."""
     text = TEXT.get(language, TEXT["en"])
     course_url = f"{base_url.rstrip('/')}/courses/{snapshot.course_slug}"
     rules = getattr(course, "completion", None)
@@ -69,9 +78,29 @@ def achievement_for_certificate(
         criteria_url=course_url,
         image_url=image_url,
         tags=tuple(snapshot.competencies),
-        alignments=tuple(alignments),
+        alignments=tuple(
+            block_alignments(course, course_url) if alignments is None else alignments
+        ),
         score_label=text["score"] if scored else None,
     )
+
+
+def block_alignments(course: Any | None, course_url: str) -> list[Alignment]:
+    """One ``Alignment`` per competency block the course declares (``course.yaml`` ``blocks``):
+    its RNCP page when the block names its certification, else the course page."""
+    alignments = []
+    for block in getattr(course, "blocks", ()) or ():
+        number = re.sub(r"\D", "", block.rncp or "")
+        alignments.append(
+            Alignment(
+                target_name=block.title,
+                target_url=RNCP_URL.format(number=number) if number else course_url,
+                target_code=block.id,
+                target_framework=block.rncp or None,
+                target_type=BLOCK_TARGET_TYPE,
+            )
+        )
+    return alignments
 
 
 def criteria_narrative(snapshot: Any, rules: Any | None, text: dict[str, str]) -> str:

@@ -125,7 +125,7 @@ def test_what_a_wallet_and_a_verifier_expect(certificate) -> None:
     assert "passed the quizzes of 2 modules (pass mark 80 %);" in narrative
     assert "completed 1 role-plays with a score of at least 60 %" in narrative
     assert achievement["tag"] == ["Active listening", "Legal framework"]
-    assert achievement["alignment"] == []  # ready for competency blocks (issue 15)
+    assert achievement["alignment"] == []  # the mini course declares no competency blocks
     assert achievement["image"] == {"id": "http://localhost/static/img/logo.svg", "type": "Image"}
     (score,) = achievement["resultDescription"]
     assert score["resultType"] == "Percent" and score["name"] == "Overall score"
@@ -269,3 +269,67 @@ def test_french_certificates_get_french_criteria() -> None:
         "Compétences évaluées : Écoute active.",
     ]
     assert achievement.score_label == "Résultat global"
+
+
+def test_a_course_with_competency_blocks_aligns_its_achievement_with_them(
+    app, learner, validator
+) -> None:
+    """course.yaml ``blocks`` become the achievement's alignment, each at its RNCP page."""
+    from credentials import openbadges, services
+    from credentials.certificate_badge import achievement_for_certificate
+    from training.content_blocks import Block
+
+    snapshot = SimpleNamespace(
+        course_slug="cap-apm",
+        course_title="Prevention and mediation agent (CAP APM)",
+        certificate_title="Certificate of completion",
+        hours=35,
+        modules=["The job"],
+        competencies=[],
+        score_percent=None,
+    )
+    course = SimpleNamespace(
+        summary="A course.",
+        completion=None,
+        blocks=(
+            Block("EP1", "Accueil, information et accompagnement", "RNCP37240"),
+            Block("CCP2", "Regulate tension and conflict through mediation", "RNCP37722"),
+            Block("LOCAL", "A block of our own", None),
+        ),
+    )
+    achievement = achievement_for_certificate(snapshot, course, "en", "http://localhost")
+    data = achievement.to_json()
+    assert data["alignment"] == [
+        {
+            "type": ["Alignment"],
+            "targetName": "Accueil, information et accompagnement",
+            "targetUrl": "https://www.francecompetences.fr/recherche/rncp/37240/",
+            "targetCode": "EP1",
+            "targetFramework": "RNCP37240",
+            "targetType": "ext:CompetencyBlock",
+        },
+        {
+            "type": ["Alignment"],
+            "targetName": "Regulate tension and conflict through mediation",
+            "targetUrl": "https://www.francecompetences.fr/recherche/rncp/37722/",
+            "targetCode": "CCP2",
+            "targetFramework": "RNCP37722",
+            "targetType": "ext:CompetencyBlock",
+        },
+        {
+            "type": ["Alignment"],
+            "targetName": "A block of our own",
+            "targetUrl": "http://localhost/courses/cap-apm",
+            "targetCode": "LOCAL",
+            "targetType": "ext:CompetencyBlock",
+        },
+    ]
+    prepared = services.prepare(
+        recipient=openbadges.Recipient(name=learner.full_name, email=learner.email),
+        achievement=data,
+        name="Certificate of completion",
+        issuer_name="Passerelle",
+        valid_from=datetime(2026, 11, 14, 15, 30),
+    )
+    credential = {k: v for k, v in prepared.claims.items() if k not in {"iss", "jti", "nbf", "sub"}}
+    assert list(validator.iter_errors(credential)) == []
