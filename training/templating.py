@@ -6,9 +6,12 @@ from flask import Flask, request
 from flask_babel import get_locale
 
 from training.forms import EmptyForm, LanguageForm
+from training.numbers import register_filters
 
 
 def init_templating(app: Flask) -> None:
+    register_filters(app)
+
     @app.context_processor
     def shared_context() -> dict[str, object]:
         locale = str(get_locale() or "en")
