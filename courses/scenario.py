@@ -134,8 +134,7 @@ class Scenario:
     nodes: Mapping[str, Node]
     source_path: str
     best: BestScores
-    blocks: tuple[str, ...] = ()
-    blocks_line: int = 1
+    blocks: tuple[str, ...] = ()  # competency blocks the role-play serves
 
     def node(self, node_id: str) -> Node:
         """The node called ``node_id``; raises InvalidChoice when there is none."""

@@ -20,7 +20,6 @@ from courses.scenario import (
     Scenario,
 )
 from courses.scenario_scoring import compute_best
-from training.content_source import line_of, own_line
 
 
 class RawNode:
@@ -95,7 +94,6 @@ def build_scenario(
         source_path=path,
         best=compute_best(start, nodes, competencies),
         blocks=blocks,
-        blocks_line=line_of(data, "blocks", own_line(data, 1)),
     )
 
 
