@@ -24,6 +24,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
+from courses.overrides import extra_attempts
 from quizzes.grading import QuizResult, compute_grade, grade
 from quizzes.model import Question, Quiz
 from quizzes.models import IN_PROGRESS, SUBMITTED, Attempt
@@ -59,8 +60,19 @@ class QuizStanding:
     grade_percent: float | None
     passed: bool
     attempts_used: int
-    attempts_allowed: int | None
+    attempts_allowed: int | None  # max_attempts plus a trainer's extra attempts; None: no limit
     all_failed: bool
+    extra_attempts: int = 0
+
+    @property
+    def attempts_left(self) -> int | None:
+        if self.attempts_allowed is None:
+            return None
+        return max(0, self.attempts_allowed - self.attempts_used)
+
+    @property
+    def out_of_attempts(self) -> bool:
+        return self.attempts_left == 0
 
 
 @dataclass(frozen=True)
@@ -176,18 +188,44 @@ def quiz_grade(user_id: int, course_slug: str, stem: str, quiz: Quiz) -> float |
     return compute_grade(percents, quiz.settings.grading)
 
 
+def attempts_allowed(user_id: int, course_slug: str, stem: str, quiz: Quiz) -> int | None:
+    """``max_attempts`` plus the extra attempts a trainer granted (None: no limit)."""
+    allowed = quiz.settings.max_attempts
+    if allowed is None:
+        return None
+    return allowed + extra_attempts(user_id, course_slug, stem)
+
+
 def standing(user_id: int, course: Any, stem: str, quiz: Quiz) -> QuizStanding:
     attempts = attempts_for(user_id, course.slug, stem)
     submitted = [a for a in attempts if a.status == SUBMITTED]
     grade_percent = compute_grade([a.percent or 0.0 for a in submitted], quiz.settings.grading)
     passed = grade_percent is not None and grade_percent >= pass_mark(course, quiz)
-    allowed = quiz.settings.max_attempts
+    allowed = attempts_allowed(user_id, course.slug, stem, quiz)
     exhausted = allowed is not None and len(attempts) >= allowed
     # "All failed": not passed, and either no attempt is left or every submitted attempt failed.
     all_failed = not passed and (
         exhausted or (bool(submitted) and not any(a.passed for a in submitted))
     )
-    return QuizStanding(grade_percent, passed, len(attempts), allowed, all_failed)
+    extra = 0 if allowed is None else allowed - (quiz.settings.max_attempts or 0)
+    return QuizStanding(grade_percent, passed, len(attempts), allowed, all_failed, extra)
+
+
+def key_visible(quiz: Quiz, standing: QuizStanding) -> bool:
+    """Whether the review may show the key (the right answers), per ``show_answers``.
+
+    Whatever the setting, a review shows what was right or wrong and the explanations; the
+    key waits until the learner has passed (``after_pass``) or has no attempt left
+    (``after_last_attempt``), so it cannot be copied into the next attempt.
+    """
+    show = quiz.settings.show_answers
+    if show == "after_submit":
+        return True
+    if show == "after_pass":
+        return standing.passed
+    if show == "after_last_attempt":
+        return standing.out_of_attempts
+    return False
 
 
 def quiz_standings(user_id: int, course_slug: str, course: Any = None) -> dict[str, QuizStanding]:
@@ -224,18 +262,25 @@ def missed_question_ids(user_id: int, course_slug: str, stem: str, quiz: Quiz) -
 
 
 def draw_questions(
-    quiz: Quiz, rng: random.Random, only: Sequence[str] | None = None
+    quiz: Quiz,
+    rng: random.Random,
+    only: Sequence[str] | None = None,
+    seen: Mapping[str, int] | None = None,
 ) -> list[dict[str, Any]]:
     """Pick and order the questions of a new attempt, with each question's display order.
 
-    ``draw`` picks N of the pool; ``shuffle`` shuffles the questions and their choices. Matching
-    options and ordering items are ALWAYS shown shuffled (never in the key's order), since their
-    order in the file is the answer.
+    ``draw`` picks N of the pool, the questions the learner was asked least often first
+    (``seen``: question id → times asked in earlier counted attempts; random among equals), so
+    a retake asks other questions whenever the pool allows. ``shuffle`` (the default) shuffles
+    the questions and their choices. Matching options and ordering items are ALWAYS shown
+    shuffled (never in the key's order), since their order in the file is the answer.
     """
     pool = [q for q in quiz.questions if only is None or q.id in only]
     draw = quiz.settings.draw
     if only is None and draw is not None and draw < len(pool):
-        picked = set(rng.sample(range(len(pool)), draw))
+        counts = seen or {}
+        ranked = sorted(range(len(pool)), key=lambda i: (counts.get(pool[i].id, 0), rng.random()))
+        picked = set(ranked[:draw])
         pool = [q for i, q in enumerate(pool) if i in picked]
     if quiz.settings.shuffle:
         rng.shuffle(pool)
@@ -285,11 +330,15 @@ def start_or_resume(
                 return current
             _finalise_expired(user, course, current)
             continue
-        allowed = quiz.settings.max_attempts
+        allowed = attempts_allowed(user.id, course.slug, stem, quiz)
         if allowed is not None and len(attempts) >= allowed:
             raise NoAttemptsLeft(
                 _l("You have used all %(n)d attempts allowed for this quiz.", n=allowed)
             )
+        seen: dict[str, int] = {}
+        for earlier in attempts:
+            for question_id in earlier.question_ids:
+                seen[question_id] = seen.get(question_id, 0) + 1
         now = utcnow()
         limit = quiz.settings.time_limit_minutes
         attempt = Attempt(
@@ -301,7 +350,7 @@ def start_or_resume(
             status=IN_PROGRESS,
             started_at=now,
             deadline=now + timedelta(minutes=limit) if limit else None,
-            questions=draw_questions(quiz, rng),
+            questions=draw_questions(quiz, rng, seen=seen),
             answers={},
             content_version=str(course.version),
         )
