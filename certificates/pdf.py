@@ -41,6 +41,8 @@ from weasyprint import HTML, Attachment
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
 
+from training.numbers import format_number
+
 ROOT_DIR = Path(__file__).resolve().parent.parent
 STATIC_DIR = ROOT_DIR / "static"
 TEMPLATES_DIR = ROOT_DIR / "templates"
@@ -379,16 +381,16 @@ def _qr_data_uri(url: str) -> str:
 
 
 def _number(value: float, labels: Mapping[str, str]) -> str:
-    """``35`` rather than ``35.0``, and the label's decimal mark (``12,5`` in French)."""
-    text = str(int(value)) if float(value).is_integer() else f"{value:g}"
-    return text.replace(".", labels["decimal"])
+    """``35`` rather than ``35.0``, one decimal at most, in the certificate's language
+    (``12,5`` in French): the platform's one number formatter, ``training.numbers``."""
+    return format_number(value, labels.get("lang") or "en")
 
 
 def _score_text(score: float | None, labels: Mapping[str, str]) -> str | None:
     """``86%`` (one decimal at most), or ``None`` for a course without a scored assessment."""
     if score is None:
         return None
-    return labels["score_value"].format(score=_number(round(score, 1), labels))
+    return labels["score_value"].format(score=_number(score, labels))
 
 
 def _format_date(day: date, labels: Mapping[str, str]) -> str:

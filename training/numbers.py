@@ -27,8 +27,7 @@ from functools import cache
 from babel import Locale
 from babel.numbers import NumberPattern, parse_pattern
 from flask import Flask, has_app_context
-from flask_babel import get_locale
-from flask_babel import ngettext as _ngettext
+from flask_babel import get_locale, ngettext
 
 Number = int | float | Decimal
 
@@ -52,9 +51,12 @@ def rounded(value: Number) -> Decimal:
     """``value`` rounded half up to one decimal, with no trailing zero (``Decimal('4.1')``,
     ``Decimal('10')``). Raises ValueError for NaN or infinity."""
     try:
-        number = Decimal(str(value)).quantize(_ONE_DECIMAL, rounding=ROUND_HALF_UP)
+        exact = Decimal(str(value))
     except InvalidOperation as exc:
-        raise ValueError(f"not a finite number: {value!r}") from exc
+        raise ValueError(f"not a number: {value!r}") from exc
+    if not exact.is_finite():
+        raise ValueError(f"not a finite number: {value!r}")
+    number = exact.quantize(_ONE_DECIMAL, rounding=ROUND_HALF_UP)
     if number == number.to_integral_value():
         return number.quantize(Decimal(1))
     return number
@@ -96,7 +98,7 @@ def format_points(
     """``4.1 of 10 points`` (``4,1 sur 10 points``): a score out of its maximum."""
     shown_max = rounded(max_points or 0)
     plural = int(shown_max) if shown_max == shown_max.to_integral_value() else 2
-    return _ngettext(
+    return ngettext(
         "%(points)s of %(max)s point",
         "%(points)s of %(max)s points",
         plural,
