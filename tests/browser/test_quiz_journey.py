@@ -76,8 +76,8 @@ def test_take_a_quiz_save_reload_submit_and_review(page, live_server, app, make_
 
     page.get_by_role("button", name="Submit my answers").click()
     assert page.get_by_role("heading", name="Result of attempt 1").is_visible()
-    assert page.get_by_text("100 %", exact=True).first.is_visible()
-    assert page.get_by_text("You reached the pass mark of 70 %").is_visible()
+    assert page.get_by_text("100%", exact=True).first.is_visible()
+    assert page.get_by_text("You reached the pass mark of 70%").is_visible()
     assert page.get_by_role("heading", name="Review").is_visible()
     assert page.get_by_text("EXPLANATION-CAPITAL").is_visible()
     assert_accessible(page, "quiz-result")
