@@ -25,23 +25,19 @@ from flask_login import current_user
 from werkzeug.wrappers import Response
 from wtforms import SelectChoice
 
-from certificates.progress import Progress
-from certificates.progress_data import progress_for
 from cohorts import (
     charts,
     csv_import,
     deadlines,
     gradebook,
     insight,
-    learner_detail,
-    second_chances,
     services,
 )
 from cohorts import dashboard as dashboard_data
 from cohorts import demo as _demo  # noqa: F401  (registers the demo loader)
 from cohorts.cells import CellRenderer
 from cohorts.codes import display_code
-from cohorts.forms import CohortForm, ImportForm, SecondChanceForm
+from cohorts.forms import CohortForm, ImportForm
 from courses.catalogue import Course
 from courses.loader import get_course
 from courses.sections import register_course_section, register_dashboard_section
@@ -289,65 +285,6 @@ def dashboard(cohort_id: int) -> str:
     )
 
 
-def _second_chance_form(course: Course, progress: Progress) -> SecondChanceForm:
-    form = SecondChanceForm()
-    form.action.choices = [
-        SelectChoice(option.value, option.label)
-        for option in second_chances.options_for(course, progress)
-    ]
-    return form
-
-
-def _learner_page(cohort: Cohort, course: Course, user_id: int, form: SecondChanceForm | None):
-    detail = learner_detail.build(cohort, course, user_id)
-    if detail is None:
-        abort(404)
-    progress = progress_for(user_id, course)
-    return render_template(
-        "cohorts/learner.html",
-        cohort=cohort,
-        detail=detail,
-        course=course,
-        progress=progress,
-        form=form or _second_chance_form(course, progress),
-    )
-
-
-@bp.get("/cohorts/<int:cohort_id>/learners/<int:user_id>")
-@trainer_required
-def learner(cohort_id: int, user_id: int) -> str:
-    cohort = _cohort_or_404(cohort_id)
-    return _learner_page(cohort, _course_or_404(cohort), user_id, None)
-
-
-@bp.post("/cohorts/<int:cohort_id>/learners/<int:user_id>/second-chances")
-@trainer_required
-def grant_second_chance(cohort_id: int, user_id: int) -> str | Response:
-    """Grant extra attempts, reopen a role-play or excuse a requirement, with a reason."""
-    cohort = _cohort_or_404(cohort_id)
-    course = _course_or_404(cohort)
-    if not services.is_member(cohort, user_id):
-        abort(404)
-    form = _second_chance_form(course, progress_for(user_id, course))
-    if form.validate_on_submit():
-        try:
-            trainer = current_user._get_current_object()  # the User, not the request's proxy
-            second_chances.grant(
-                trainer, cohort, course, user_id, form.action.data or "",
-                form.reason.data or "", form.attempts.data or 1,
-            )  # fmt: skip
-        except LookupError:
-            abort(404)
-        except second_chances.SecondChanceError as exc:
-            form.action.errors.append(str(exc))  # type: ignore[attr-defined]
-        else:
-            flash(_("Done: the learner is told, and it is on the record."), "success")
-            return redirect(
-                url_for("cohorts.learner", cohort_id=cohort.id, user_id=user_id) + "#second-chances"
-            )
-    return _learner_page(cohort, course, user_id, form), 422  # type: ignore[return-value]
-
-
 @bp.get("/cohorts/<int:cohort_id>/insight")
 @trainer_required
 def group_insight(cohort_id: int) -> str:
@@ -423,3 +360,7 @@ def join(code: str) -> str | Response:
     return render_template(
         "cohorts/join.html", cohort=cohort, course=course, form=form, member=member
     )
+
+
+# The learner page and its second chances are in their own module, on this blueprint.
+from cohorts import learner_views as _learner_views  # noqa: E402, F401

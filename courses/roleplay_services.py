@@ -23,15 +23,11 @@ from courses.catalogue import Course
 from courses.overrides import granted, overrides_for
 from courses.roleplay import (
     Choice,
-    CriticalStep,
-    Ending,
     InvalidChoice,
     Node,
-    RunScore,
     Scenario,
     Verdict,
     advance,
-    better_choice,
     draw_choice_order,
     score_path,
     shown_choices,
@@ -41,12 +37,6 @@ from courses.roleplay_models import RoleplayRun
 from training.extensions import db
 from training.signals import activity_completed
 from training.timeutil import utcnow
-
-REFLECTION_MAX_LENGTH = 4000
-
-
-class ReflectionError(ValueError):
-    """A reflection that cannot be saved (too long, or the run has not ended)."""
 
 
 class NoRunsLeft(Exception):
@@ -198,7 +188,8 @@ def run_allowance(user_id: int, course: Course, slug: str) -> RunAllowance:
 
 
 def best_scores(user_id: int, course_slug: str) -> dict[str, float]:
-    """Best percentage per scenario slug over the learner's finished runs of the course."""
+    """Best percentage per scenario slug over the learner's finished runs of the course (the
+    score alone: whether a run passes is ``run_verdict``, what the progress service counts)."""
     rows = db.session.execute(
         select(RoleplayRun.scenario_slug, func.max(RoleplayRun.percent))
         .where(
@@ -332,77 +323,12 @@ def turn(run: RoleplayRun, scenario: Scenario) -> Turn:
     return Turn(run, scenario, node, run.step + 1, last_node, last_choice, choices)
 
 
-# --------------------------------------------------------------------------------------------
-# Debrief and reflection
-
-
-@dataclass(frozen=True)
-class DebriefStep:
-    number: int
-    node: Node
-    choice: Choice
-    better: Choice | None  # the best choice here when it beats the one taken
-
-
-@dataclass(frozen=True)
-class Debrief:
-    run: RoleplayRun
-    scenario: Scenario
-    ending: Ending | None  # None when the scenario changed since the run
-    steps: tuple[DebriefStep, ...]
-    score: RunScore | None
-    percent: float
-    content_changed: bool
-    verdict: Verdict | None = None
-    critical: tuple[CriticalStep, ...] = ()
-
-
-def debrief(run: RoleplayRun, scenario: Scenario, course: Course | None = None) -> Debrief:
-    """The path with feedback and better choices, bars per competency, the overall percent,
-    the critical choices taken (each with its reason and the safe practice) and, with the
-    course, whether the run passes.
-
-    Replayed from the stored path against the current scenario; if the scenario was edited so
-    that the path no longer fits, the stored outcome and percentage are still shown.
-    """
-    judged = run_verdict(run, course) if course is not None and run.is_finished else None
-    try:
-        score = score_path(scenario, run.steps)
-        steps = []
-        for number, (node_id, index) in enumerate(run.steps, start=1):
-            node = scenario.node(node_id)
-            steps.append(
-                DebriefStep(
-                    number,
-                    node,
-                    advance(scenario, node_id, index).choice,
-                    better_choice(scenario, node_id, index),
-                )
-            )
-        ending = scenario.node(run.current_node).ending
-    except InvalidChoice:
-        return Debrief(run, scenario, None, (), None, run.percent or 0.0, True, judged)
-    return Debrief(
-        run,
-        scenario,
-        ending,
-        tuple(steps),
-        score,
-        run.percent if run.percent is not None else score.percent,
-        ending is None,
-        judged,
-        score.critical,
-    )
-
-
-def save_reflection(user: Any, run_id: int, text: str, *, course: Course | None = None) -> None:
-    """Store the learner's reflection with a finished run (replacing any earlier one)."""
-    run, _ = get_run(user, run_id, course)
-    if not run.is_finished:
-        raise ReflectionError("the run has not ended yet")
-    text = (text or "").strip()
-    if len(text) > REFLECTION_MAX_LENGTH:
-        raise ReflectionError(f"at most {REFLECTION_MAX_LENGTH} characters")
-    run.reflection = text or None
-    run.reflection_saved_at = utcnow() if text else None
-    db.session.commit()
+# The debrief and the reflection are in their own module; re-exported for the callers.
+from courses.roleplay_debrief import (  # noqa: E402, F401
+    REFLECTION_MAX_LENGTH,
+    Debrief,
+    DebriefStep,
+    ReflectionError,
+    debrief,
+    save_reflection,
+)
