@@ -24,10 +24,15 @@ from training.models import Cohort
 
 def _second_chance_form(course: Course, progress: Progress) -> SecondChanceForm:
     form = SecondChanceForm()
-    form.action.choices = [
-        SelectChoice(option.value, option.label)
-        for option in second_chances.options_for(course, progress)
-    ]
+    options = second_chances.options_for(course, progress)
+    form.action.choices = (
+        [
+            SelectChoice("", _("Choose what to grant")),
+            *(SelectChoice(option.value, option.label) for option in options),
+        ]
+        if options
+        else []
+    )
     return form
 
 

@@ -23,7 +23,7 @@ completion:
   quizzes: all
   roleplays: none
 certificate:
-  title: Certificate of completion
+  title: Certificate of completion of a preparation course
   signatory: Ann Smith, Director
   issuer: Test centre
 """

@@ -1,5 +1,5 @@
-"""The course-level format of issue 12 and its checker: role-play pass settings, competency
-blocks, honest hours, a certificate that is not the diploma, and ``--strict``."""
+"""The course-level format of issue 12 and its checker: role-play pass settings, honest hours,
+a certificate that is not the diploma, and ``--strict`` (blocks: tests/courses/test_blocks.py)."""
 
 from __future__ import annotations
 
@@ -8,9 +8,6 @@ from pathlib import Path
 from courses.loader import load_course
 from tests.courses.course_factory import (
     COURSE_YAML,
-    FIRST_MD,
-    QUIZ_YAML,
-    ROLEPLAY_YAML,
     write_course,
 )
 
@@ -56,50 +53,6 @@ def test_completion_pass_settings_mistakes(tmp_path):
     ]
 
 
-BLOCKS = """\
-blocks:
-  - {id: EP1, title: "Reception, information and support", rncp: RNCP37240}
-  - {id: EP2, title: Prevention and mediation, rncp: RNCP37240}
-"""
-
-
-def test_competency_blocks_are_declared_and_named(tmp_path):
-    course, problems = loaded(
-        tmp_path,
-        course_yaml=COURSE_YAML.replace(
-            "certificate:\n  title: Certificate of completion",
-            BLOCKS + "certificate:\n  title: Preparation course certificate",
-        ),
-        **{
-            "modules/01-first.md": FIRST_MD.replace("minutes: 5\n", "minutes: 5\nblocks: [EP1]\n"),
-            "modules/01-first.quiz.yaml": "blocks: [EP1, EP2]\n" + QUIZ_YAML,
-            "roleplays/corridor.yaml": "blocks: [EP2]\n" + ROLEPLAY_YAML,
-        },
-    )
-    assert problems == []
-    assert [(b.id, b.rncp) for b in course.blocks] == [("EP1", "RNCP37240"), ("EP2", "RNCP37240")]
-    assert course.module("01-first").blocks == ("EP1",)
-    assert course.quiz("01-first").blocks == ("EP1", "EP2")
-    assert course.roleplay("corridor").blocks == ("EP2",)
-
-
-def test_a_block_nobody_declared_is_an_error_with_its_line(tmp_path):
-    course, problems = loaded(
-        tmp_path,
-        **{
-            "modules/01-first.md": FIRST_MD.replace("minutes: 5\n", "minutes: 5\nblocks: [EP9]\n"),
-            "roleplays/corridor.yaml": "blocks: [CCP1]\n" + ROLEPLAY_YAML,
-        },
-    )
-    assert course is None
-    assert problems == [
-        "mini/modules/01-first.md:5: block 'EP9' is not declared in course.yaml 'blocks' "
-        "(declared: none)",
-        "mini/roleplays/corridor.yaml:1: block 'CCP1' is not declared in course.yaml 'blocks' "
-        "(declared: none)",
-    ]
-
-
 def test_hours_must_match_the_content_within_20_percent(tmp_path):
     course, problems = loaded(
         tmp_path, course_yaml=COURSE_YAML.replace("hours: 2\n", "hours: 35\n")
@@ -113,20 +66,20 @@ def test_hours_must_match_the_content_within_20_percent(tmp_path):
 
 
 def test_a_qualification_course_says_its_certificate_is_a_preparation(tmp_path):
+    cap = COURSE_YAML.replace("title: Mini course", "title: Mini course (CAP)")
     course, problems = loaded(
-        tmp_path, course_yaml=COURSE_YAML.replace("title: Mini course", "title: Mini course (CAP)")
+        tmp_path,
+        course_yaml=cap.replace(
+            "title: Certificate of completion of a preparation course",
+            "title: Certificate of completion",
+        ),
     )
     assert problems == [
         "mini/course.yaml:19: warning: the certificate title 'Certificate of completion' does "
         "not say this is a preparation course: it must not read as the diploma itself (e.g. "
         '"CAP preparation course — Prevention and mediation agent")'
     ]
-    _course, problems = loaded(
-        tmp_path / "b",
-        course_yaml=COURSE_YAML.replace("title: Mini course", "title: Mini course (CAP)").replace(
-            "title: Certificate of completion", "title: CAP preparation course — Mini"
-        ),
-    )
+    _course, problems = loaded(tmp_path / "b", course_yaml=cap)
     assert problems == []
 
 
