@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+from flask import g, has_request_context, request
 from sqlalchemy import select
 
 from certificates.progress import (
@@ -102,5 +103,16 @@ def empty_progress(course: Any) -> Progress:
 
 
 def progress_for(user_id: int, course: Any) -> Progress:
-    """One learner's progress in ``course`` (four small queries)."""
-    return progress_of_users(course, [user_id])[user_id]
+    """One learner's progress in ``course`` (four small queries).
+
+    Within a GET request (which changes nothing) it is computed once and reused: the course
+    page shows it in its progress panel, the role-play cards and the certificate box.
+    """
+    if not (has_request_context() and request.method == "GET"):
+        return progress_of_users(course, [user_id])[user_id]
+    cache: dict[tuple[int, str, str], Progress] = g.setdefault("_progress_cache", {})
+    key = (user_id, course.slug, str(course.version))
+    found = cache.get(key)
+    if found is None:
+        found = cache[key] = progress_of_users(course, [user_id])[user_id]
+    return found
