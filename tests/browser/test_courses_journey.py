@@ -29,19 +29,19 @@ def test_enrol_read_two_modules_and_see_progress(page, make_user):
     page.get_by_label("Email").fill(learner.email)
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Log in").click()
-    assert page.get_by_role("heading", name="My learning", level=1).is_visible()
-    assert page.get_by_text("not enrolled in any course").is_visible()
+    expect(page.get_by_role("heading", name="My learning", level=1)).to_be_visible()
+    expect(page.get_by_text("not enrolled in any course")).to_be_visible()
     assert_accessible(page, "courses-dashboard-empty")
 
     page.get_by_role("link", name="Browse the courses").click()
-    assert page.get_by_role("heading", name="Courses", level=1).is_visible()
+    expect(page.get_by_role("heading", name="Courses", level=1)).to_be_visible()
     assert_accessible(page, "courses-catalogue")
 
     page.get_by_role("link", name="Mini course").click()
-    assert page.get_by_role("heading", name="Mini course", level=1).is_visible()
+    expect(page.get_by_role("heading", name="Mini course", level=1)).to_be_visible()
     assert_accessible(page, "courses-course-not-enrolled")
     page.get_by_role("button", name="Enrol in this course").click()
-    assert page.get_by_text("You are enrolled in Mini course.").is_visible()
+    expect(page.get_by_text("You are enrolled in Mini course.")).to_be_visible()
     # One progress, everywhere: the requirements (2 modules and the quiz of module 1).
     expect(page.get_by_text("0 of 3 requirements met (0%)").first).to_be_visible()
     assert progress_value(page) == "0"

@@ -47,12 +47,12 @@ def test_play_a_roleplay_to_its_debrief(page, live_server, app, make_user):
     page.goto(f"/courses/cap-apm/roleplays/{SLUG}")
     note = page.get_by_role("heading", name="Content note")
     setting = page.get_by_role("heading", name="The setting")
-    assert note.is_visible()
+    expect(note).to_be_visible()
     assert note.bounding_box()["y"] < setting.bounding_box()["y"]
     assert_accessible(page, "roleplay-intro")
     page.get_by_role("button", name="Start").click()
 
-    assert page.get_by_role("heading", name="Decision 1").is_visible()
+    expect(page.get_by_role("heading", name="Decision 1")).to_be_visible()
     assert_accessible(page, "roleplay-turn-1")
     run_id = int(page.url.rstrip("/").split("/")[-1])
 
@@ -67,13 +67,15 @@ def test_play_a_roleplay_to_its_debrief(page, live_server, app, make_user):
         decision += 1
         if "/debrief" in page.url:
             break
-        assert page.get_by_role("heading", name=f"Feedback on decision {decision - 1}").is_visible()
-        assert page.get_by_role("heading", name=f"Decision {decision}", exact=True).is_visible()
+        expect(
+            page.get_by_role("heading", name=f"Feedback on decision {decision - 1}")
+        ).to_be_visible()
+        expect(page.get_by_role("heading", name=f"Decision {decision}", exact=True)).to_be_visible()
         if decision == 2:
             assert_accessible(page, "roleplay-turn-feedback")
 
-    assert page.get_by_role("heading", name="Your path").is_visible()
-    assert page.get_by_text("A better choice:").first.is_visible()
+    expect(page.get_by_role("heading", name="Your path")).to_be_visible()
+    expect(page.get_by_text("A better choice:").first).to_be_visible()
     assert page.locator("meter").count() >= 1
     assert_accessible(page, "roleplay-debrief")
 
@@ -81,21 +83,21 @@ def test_play_a_roleplay_to_its_debrief(page, live_server, app, make_user):
         "Wait for my partner before going up."
     )
     page.get_by_role("button", name="Save my reflection").click()
-    assert page.get_by_text("Your reflection is saved with this run.").is_visible()
+    expect(page.get_by_text("Your reflection is saved with this run.")).to_be_visible()
     assert_accessible(page)
 
     # A finished run's turn page leads to its debrief; the intro lists the run with its score.
     page.goto(f"/courses/cap-apm/roleplays/{SLUG}/runs/{run_id}")
     assert "/debrief" in page.url
     page.goto(f"/courses/cap-apm/roleplays/{SLUG}")
-    assert page.get_by_role("heading", name="Your runs").is_visible()
-    assert page.get_by_role("button", name="Start again").is_visible()
+    expect(page.get_by_role("heading", name="Your runs")).to_be_visible()
+    expect(page.get_by_role("button", name="Start again")).to_be_visible()
     assert_accessible(page, "roleplay-intro-runs")
 
     # The course page lists every role-play with the best score.
     page.goto("/courses/cap-apm")
     section = page.locator("section.course-roleplays")
-    assert section.get_by_role("link", name=scenario.title).is_visible()
+    expect(section.get_by_role("link", name=scenario.title)).to_be_visible()
     expect(
         section.get_by_text("Passed with").or_(section.get_by_text("Best score")).first
     ).to_be_visible()
