@@ -79,7 +79,7 @@ def download(code: str) -> Response:
     response.headers["Content-Disposition"] = (
         f'attachment; filename="{services.pdf_filename(certificate)}"'
     )
-    response.headers["Cache-Control"] = "private, no-cache"
+    response.headers["Cache-Control"] = "no-store"
     response.set_etag(certificate.pdf_sha256)
     return response.make_conditional(request)
 
@@ -162,11 +162,11 @@ def verify_form() -> str | Response:
 
 @bp.post("/verify")
 @verify_limit
-def verify_upload() -> str:
+def verify_upload() -> Response:
     upload = UploadForm()
     checked = upload.validate_on_submit()
     result = uploads.check_upload(upload.pdf.data.read()) if checked else None
-    return render_template(
+    page = render_template(
         "certificates/verify_form.html",
         form=CodeForm(formdata=None),
         upload=upload,
@@ -174,6 +174,8 @@ def verify_upload() -> str:
         checked=checked,
         result=result,
     )
+    # Whoever uploads, the answer is about one person's certificate: no cache keeps it.
+    return Response(page, headers={"Cache-Control": "no-store"})
 
 
 @bp.get("/verify/<code>")

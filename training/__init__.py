@@ -32,6 +32,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     if not app.testing:
         app.logger.setLevel(logging.INFO)
 
+    from training.request_guards import init_request_guards
+
+    init_request_guards(app)  # before the blueprints: their routes use its int converter
     _init_extensions(app)
     _register_blueprints(app)
     _register_cli(app)

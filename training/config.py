@@ -49,6 +49,8 @@ class Config:
         self.RATELIMIT_STORAGE_URI = env("REDIS_URL", "memory://")
         self.RATELIMIT_ENABLED = _bool("RATELIMIT_ENABLED", True)
         self.RATELIMIT_HEADERS_ENABLED = True
+        # Reverse proxies / load balancers in front of the app (see training.security).
+        self.TRUSTED_PROXIES = _int("TRUSTED_PROXIES", 0)
         self.LOGIN_RATE_LIMIT = env("LOGIN_RATE_LIMIT", "10 per minute")
         self.VERIFY_RATE_LIMIT = env("VERIFY_RATE_LIMIT", "60 per minute")
         # argon2id cost (argon2-cffi's RFC 9106 low-memory profile by default).
