@@ -13,6 +13,11 @@ Why it is shaped this way:
   under ``static/`` and ``data:`` URIs (the inlined QR code); anything else is refused and the
   refusal stops the render, so a certificate can neither reach the network or the file system
   nor be stored silently missing its fonts or logo.
+- Every text printed or written into the metadata goes through
+  :func:`training.text_safety.printable` and ``fit_to_fonts`` first: control,
+  bidirectional-override and non-characters never reach the page or the XMP packet (which must
+  stay well-formed XML for the file to remain PDF/A-3b), and no character the bundled fonts
+  lack is drawn as an empty ``.notdef`` box, whatever name was stored.
 - One ``FontConfiguration`` per process: WeasyPrint caches the ``@font-face`` fonts in it, so
   the bundled fonts are loaded once, not on every render.
 - Files can be embedded (the certificate's signed credential): in PDF/A-3 each is an
@@ -27,7 +32,7 @@ import base64
 import hashlib
 import mimetypes
 from collections.abc import Mapping, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from datetime import UTC, date, datetime
 from pathlib import Path
 from types import MappingProxyType
@@ -40,6 +45,8 @@ import segno
 from weasyprint import HTML, Attachment
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
+
+from training.text_safety import fit_to_fonts, printable
 
 ROOT_DIR = Path(__file__).resolve().parent.parent
 STATIC_DIR = ROOT_DIR / "static"
@@ -242,6 +249,24 @@ _ENV = jinja2.Environment(
 )
 
 
+def _print_text(text: str) -> str:
+    return fit_to_fonts(printable(text))
+
+
+def printable_snapshot(snapshot: CertificateSnapshot) -> CertificateSnapshot:
+    """The snapshot with every printed text cleaned (see the module docstring)."""
+    return replace(
+        snapshot,
+        holder_name=_print_text(snapshot.holder_name),
+        course_title=_print_text(snapshot.course_title),
+        modules=[_print_text(m) for m in snapshot.modules],
+        competencies=[_print_text(c) for c in snapshot.competencies],
+        issuer=_print_text(snapshot.issuer),
+        signatory=_print_text(snapshot.signatory),
+        certificate_title=_print_text(snapshot.certificate_title),
+    )
+
+
 def render_certificate_html(
     snapshot: CertificateSnapshot,
     verify_url: str,
@@ -256,6 +281,8 @@ def render_certificate_html(
     ``static/`` are errors, caught here rather than as a broken PDF.
     """
     merged = _merge_labels(labels)
+    snapshot = printable_snapshot(snapshot)
+    organisation = _print_text(organisation)
     name, _, role = snapshot.signatory.partition(",")
     # The URL may wrap on the printed page: prefer to break it just before the code.
     url_head, slash, url_tail = verify_url.rpartition("/")
@@ -335,6 +362,7 @@ def render_certificate_pdf(
     """The certificate PDF of a snapshot: its HTML rendered with the snapshot's metadata and
     ``attachments`` (its credential) embedded."""
     html = render_certificate_html(snapshot, verify_url, organisation, logo_path, labels)
+    snapshot = printable_snapshot(snapshot)
     return render_pdf(
         html,
         pdfa=pdfa,

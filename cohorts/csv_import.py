@@ -20,6 +20,13 @@ from cohorts.services import add_member
 from training.accounts import normalise_email, send_token_mail
 from training.extensions import db
 from training.models import Cohort, TokenPurpose, User
+from training.text_safety import MESSAGE as UNSAFE_NAME_MESSAGE
+from training.text_safety import (
+    clean_name,
+    unprintable_characters,
+    unprintable_message,
+    unsafe_characters,
+)
 
 MAX_ROWS = 2000
 HEADER_EMAIL = {"email", "e-mail", "mail", "courriel", "adresse e-mail", "adresse email"}
@@ -134,12 +141,16 @@ def _check_row(
         return RowProblem(line, _("“%(email)s” is not a valid email address.", email=raw_email))
     if len(name) > 160:
         return RowProblem(line, _("The name is longer than 160 characters."))
+    if unsafe_characters(name):
+        return RowProblem(line, str(UNSAFE_NAME_MESSAGE))
+    if unprintable_characters(name):
+        return RowProblem(line, unprintable_message(unprintable_characters(name)))
     if email in seen:
         return RowProblem(
             line, _("%(email)s already appears on line %(line)d.", email=email, line=seen[email])
         )
     seen[email] = line
-    return RosterRow(line=line, email=email, name=name)
+    return RosterRow(line=line, email=email, name=clean_name(name))
 
 
 def import_roster(cohort: Cohort, roster: Roster, language: str = "en") -> ImportSummary:

@@ -28,6 +28,12 @@ from training.passwords import (
     needs_rehash,
     verify_password,
 )
+from training.text_safety import (
+    UnsafeText,
+    clean_name,
+    unprintable_characters,
+    unprintable_message,
+)
 from training.timeutil import utcnow
 
 
@@ -50,6 +56,20 @@ def check_password_rules(password: str) -> None:
         )
 
 
+def check_names(display_name: str, full_name: str) -> tuple[str, str]:
+    """Both names as stored (NFC, trimmed), or AccountError for a refused character."""
+    try:
+        display, full = clean_name(display_name), clean_name(full_name)
+    except UnsafeText as exc:
+        raise AccountError(str(exc)) from exc
+    if not display or not full:
+        raise AccountError(_("A name cannot be empty."))
+    missing = unprintable_characters(full)
+    if missing:
+        raise AccountError(unprintable_message(missing))
+    return display, full
+
+
 def find_user_by_email(email: str) -> User | None:
     return db.session.execute(
         select(User).where(User.email == normalise_email(email))
@@ -69,12 +89,13 @@ def create_user(
     """Create an account (CLI, admin, imports). Raises AccountError if the email is taken."""
     if role not in ROLES:
         raise AccountError(_("Unknown role: %(role)s", role=role))
+    display_name, full_name = check_names(display_name, full_name or display_name)
     if password is not None:
         check_password_rules(password)
     user = User(
         email=normalise_email(email),
-        display_name=display_name.strip(),
-        full_name=(full_name or display_name).strip(),
+        display_name=display_name,
+        full_name=full_name,
         password_hash=hash_password(password) if password is not None else None,
         role=role,
         language=language if language in current_app.config["LANGUAGES"] else "en",
@@ -185,8 +206,7 @@ def set_language(user: User, language: str) -> None:
 
 
 def update_profile(user: User, display_name: str, full_name: str) -> None:
-    user.display_name = display_name.strip()
-    user.full_name = full_name.strip()
+    user.display_name, user.full_name = check_names(display_name, full_name)
     db.session.commit()
 
 

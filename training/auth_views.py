@@ -166,9 +166,15 @@ def account() -> str | Response:
     password = ChangePasswordForm(prefix="password")
     if request.method == "POST" and "profile-display_name" in request.form:
         if profile.validate_on_submit():
-            accounts.update_profile(current_user, profile.display_name.data, profile.full_name.data)
-            flash(_("Your profile is saved."), "success")
-            return redirect(url_for("auth.account"))
+            try:
+                accounts.update_profile(
+                    current_user, profile.display_name.data, profile.full_name.data
+                )
+            except accounts.AccountError as exc:
+                profile.full_name.errors.append(str(exc))
+            else:
+                flash(_("Your profile is saved."), "success")
+                return redirect(url_for("auth.account"))
     elif request.method == "POST" and password.validate_on_submit():
         try:
             accounts.change_password(

@@ -14,16 +14,37 @@ from wtforms import (
     SelectField,
     StringField,
 )
-from wtforms.validators import DataRequired, Email, EqualTo, Length
+from wtforms.validators import DataRequired, Email, EqualTo, Length, ValidationError
 
 from training.models import ROLES
 from training.passwords import MAX_LENGTH, MIN_LENGTH
+from training.text_safety import MESSAGE as UNSAFE_NAME_MESSAGE
+from training.text_safety import unprintable_characters, unprintable_message, unsafe_characters
 
 # The demo and test accounts use the reserved ".test" domain (RFC 2606); let the validator
 # accept it (email-validator documents editing this list).
 email_validator.SPECIAL_USE_DOMAIN_NAMES = [
     name for name in email_validator.SPECIAL_USE_DOMAIN_NAMES if name != "test"
 ]
+
+
+class SafeName:
+    """Refuses control, invisible-formatting and non-characters (see training.text_safety)."""
+
+    def __call__(self, form: FlaskForm, field: StringField) -> None:
+        if field.data and unsafe_characters(field.data):
+            raise ValidationError(str(UNSAFE_NAME_MESSAGE))
+
+
+class PrintedName(SafeName):
+    """A name printed on certificates: also only characters their fonts can draw."""
+
+    def __call__(self, form: FlaskForm, field: StringField) -> None:
+        super().__call__(form, field)
+        missing = unprintable_characters(field.data or "")
+        if missing:
+            raise ValidationError(unprintable_message(missing))
+
 
 LANGUAGE_CHOICES = [SelectChoice("en", "English"), SelectChoice("fr", "Français")]
 
@@ -45,13 +66,13 @@ class RegisterForm(FlaskForm):
     )
     display_name = StringField(
         _l("Display name"),
-        validators=[DataRequired(), Length(max=80)],
+        validators=[DataRequired(), Length(max=80), SafeName()],
         render_kw={"autocomplete": "nickname"},
         description=_l("Shown to your trainer and on the platform."),
     )
     full_name = StringField(
         _l("Full name"),
-        validators=[DataRequired(), Length(max=160)],
+        validators=[DataRequired(), Length(max=160), PrintedName()],
         render_kw={"autocomplete": "name"},
         description=_l("Printed on your certificates exactly as written here."),
     )
@@ -104,10 +125,12 @@ class ChangePasswordForm(SetPasswordForm):
 
 
 class ProfileForm(FlaskForm):
-    display_name = StringField(_l("Display name"), validators=[DataRequired(), Length(max=80)])
+    display_name = StringField(
+        _l("Display name"), validators=[DataRequired(), Length(max=80), SafeName()]
+    )
     full_name = StringField(
         _l("Full name"),
-        validators=[DataRequired(), Length(max=160)],
+        validators=[DataRequired(), Length(max=160), PrintedName()],
         description=_l("Printed on certificates issued from now on."),
     )
 
