@@ -70,18 +70,11 @@ def _init_extensions(app: Flask) -> None:
 
     login_manager.login_message = lazy_gettext("Please log in to open this page.")
 
-    from training.models import User
+    from training import sessions
 
-    @login_manager.user_loader
-    def load_user(user_id: str) -> User | None:
-        """Sessions carry ``id:session_version``; an old version (password changed) is refused."""
-        ident, _, version = user_id.partition(":")
-        if not ident.isdigit() or not version.isdigit():
-            return None
-        user = db.session.get(User, int(ident))
-        if user is None or user.session_version != int(version):
-            return None
-        return user
+    login_manager.user_loader(sessions.load_user)
+    login_manager.request_loader(sessions.load_from_remember_cookie)
+    app.after_request(sessions.write_remember_cookie)
 
 
 def _register_blueprints(app: Flask) -> None:

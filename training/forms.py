@@ -54,7 +54,12 @@ def _new_password_field(label: str) -> PasswordField:
         label,
         validators=[DataRequired(), Length(min=MIN_LENGTH, max=MAX_LENGTH)],
         render_kw={"autocomplete": "new-password", "minlength": MIN_LENGTH},
-        description=_l("%(min)d to %(max)d characters.", min=MIN_LENGTH, max=MAX_LENGTH),
+        description=_l(
+            "%(min)d to %(max)d characters; not a common password, nor your name or email "
+            "address. A few unrelated words are easy to remember.",
+            min=MIN_LENGTH,
+            max=MAX_LENGTH,
+        ),
     )
 
 
@@ -105,6 +110,18 @@ class ForgotPasswordForm(FlaskForm):
         _l("Email"), validators=[DataRequired(), Email(), Length(max=254)],
         render_kw={"autocomplete": "email"},
     )  # fmt: skip
+
+
+class ResendConfirmationForm(ForgotPasswordForm):
+    """The same single address field: where to send a new confirmation link."""
+
+
+class EndSessionsForm(FlaskForm):
+    current_password = PasswordField(
+        _l("Current password"),
+        validators=[DataRequired(), Length(max=MAX_LENGTH)],
+        render_kw={"autocomplete": "current-password"},
+    )
 
 
 class SetPasswordForm(FlaskForm):

@@ -11,8 +11,7 @@
 
 from __future__ import annotations
 
-from flask import Flask, Response, request
-from flask_login import current_user
+from flask import Flask, Response, request, session
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 CONTENT_SECURITY_POLICY = "; ".join(
@@ -39,9 +38,17 @@ def add_security_headers(response: Response) -> Response:
     headers.setdefault("Referrer-Policy", "same-origin")
     headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
     headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
-    if request.endpoint != "static" and current_user.is_authenticated:
+    if request.endpoint != "static" and _signed_in():
         headers["Cache-Control"] = "no-store"
     return response
+
+
+def _signed_in() -> bool:
+    """Signed in, or carrying what signs in (read without loading the user, so no query and no
+    remember-me rotation happens this late in the request)."""
+    from training.sessions import REMEMBER_COOKIE
+
+    return "_user_id" in session or REMEMBER_COOKIE in request.cookies
 
 
 def trust_proxies(app: Flask) -> None:

@@ -71,10 +71,10 @@ def _login_statuses(client, forwarded_for: str, count: int) -> list[int]:
     return [
         client.post(
             "/login",
-            data={"email": "x@example.test", "password": "wrong pass"},
+            data={"email": f"x{n}@example.test", "password": "wrong pass"},
             headers={"X-Forwarded-For": forwarded_for},
         ).status_code
-        for _ in range(count)
+        for n in range(count)
     ]
 
 
