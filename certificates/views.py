@@ -1,5 +1,6 @@
 """Pages of the certificates feature: my certificates, downloads, public verification,
-revocation and the cohort ZIP. Thin: every rule is in ``certificates.services``."""
+revocation and the cohort ZIP. Thin: every rule is in ``certificates.services`` (and the
+modules it gathers)."""
 
 from __future__ import annotations
 
@@ -41,7 +42,8 @@ verify_limit = limiter.shared_limit(_verify_limit, scope="certificate-verify")
 @login_required
 def mine() -> str:
     certificates = services.certificates_of(current_user.id)
-    outdated = [c for c in certificates if c.is_valid and c.holder_name != current_user.full_name]
+    name = services.printed_name(current_user)
+    outdated = [c for c in certificates if c.is_valid and c.holder_name != name]
     return render_template(
         "certificates/mine.html",
         certificates=certificates,

@@ -202,9 +202,10 @@ def test_upload_without_file_shows_an_error(client):
 # --- Revocation over HTTP --------------------------------------------------------------------
 
 
-def test_trainer_of_the_cohort_revokes_from_the_verify_page(client, make_user, holder, certificate):
+def test_trainer_of_the_cohort_revokes_from_the_verify_page(client, make_user, holder, course):
     trainer = make_user("trainer")
     make_cohort(trainer, [holder])
+    certificate = services.issue(holder, course)  # earned in the trainer's cohort
     login(client, trainer)
     page = client.get(f"/verify/{certificate.code}").get_data(as_text=True)
     assert "Revoke this certificate" in page
