@@ -123,7 +123,7 @@ def pending_count(cohort: Cohort) -> int:
     ).scalar_one()
 
 
-def _own_pending(user: User, invitation_id: int) -> CohortInvitation:
+def own_pending(user: User, invitation_id: int) -> CohortInvitation:
     invitation = db.session.get(CohortInvitation, invitation_id)
     if (
         invitation is None
@@ -136,7 +136,7 @@ def _own_pending(user: User, invitation_id: int) -> CohortInvitation:
 
 def accept(user: User, invitation_id: int) -> Cohort:
     """Join the cohort of one's own pending invitation (LookupError for any other id)."""
-    invitation = _own_pending(user, invitation_id)
+    invitation = own_pending(user, invitation_id)
     cohort = invitation.cohort
     if cohort.archived_at is not None:
         raise CohortError(_("This cohort is closed: ask your trainer for a new code."))
@@ -158,7 +158,7 @@ def accept(user: User, invitation_id: int) -> Cohort:
 
 
 def decline(user: User, invitation_id: int) -> Cohort:
-    invitation = _own_pending(user, invitation_id)
+    invitation = own_pending(user, invitation_id)
     invitation.status = InvitationStatus.DECLINED.value
     invitation.responded_at = utcnow()
     audit.record(

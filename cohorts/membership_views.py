@@ -51,9 +51,17 @@ def _checked_post() -> None:
         abort(400)
 
 
+def _own_invitation_or_404(invitation_id: int) -> None:
+    try:
+        membership.own_pending(current_user, invitation_id)
+    except LookupError:
+        abort(404)
+
+
 @bp.post("/invitations/<int:invitation_id>/accept")
 @login_required
 def accept(invitation_id: int) -> Response:
+    _own_invitation_or_404(invitation_id)
     _checked_post()
     try:
         cohort = membership.accept(current_user, invitation_id)
@@ -71,6 +79,7 @@ def accept(invitation_id: int) -> Response:
 @bp.post("/invitations/<int:invitation_id>/decline")
 @login_required
 def decline(invitation_id: int) -> Response:
+    _own_invitation_or_404(invitation_id)
     _checked_post()
     try:
         cohort = membership.decline(current_user, invitation_id)
@@ -83,6 +92,9 @@ def decline(invitation_id: int) -> Response:
 @bp.post("/groups/<int:cohort_id>/leave")
 @login_required
 def leave(cohort_id: int) -> Response:
+    cohort = services.cohort_or_none(cohort_id)
+    if cohort is None or not services.is_member(cohort, current_user.id):
+        abort(404)
     _checked_post()
     try:
         cohort = membership.leave(current_user, cohort_id)
