@@ -8,7 +8,7 @@ import sys
 
 from bench.http_load import CLIENT_THREADS, DURATION, WORKERS
 
-SUITES = ["bench.pages", "bench.certificates", "bench.cohort_dashboard"]
+SUITES = ["bench.pages", "bench.certificates", "bench.cohort_dashboard", "bench.registration"]
 
 
 def main() -> int:
