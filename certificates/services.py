@@ -40,6 +40,7 @@ from certificates.issuing import (
     snapshot_for,
     verify_url,
 )
+from certificates.pdf import sha256_hex
 from certificates.revocation import (
     REASON_MAX,
     can_revoke,
@@ -67,6 +68,6 @@ __all__ = [
     "cohort_for_zip", "cohort_zip", "competency_name", "connect_signals", "find_by_pdf",
     "find_current", "get_by_code", "issue", "issue_if_eligible", "labels_for", "may_act_on",
     "new_code", "normalise_code", "pdf_filename", "printed_name", "reissue_for_name_change",
-    "render_snapshot", "revoke", "safe_filename_part", "snapshot_for", "trains_its_cohort",
-    "verification_of", "verify", "verify_url",
+    "render_snapshot", "revoke", "safe_filename_part", "sha256_hex", "snapshot_for",
+    "trains_its_cohort", "verification_of", "verify", "verify_url",
 ]  # fmt: skip

@@ -1,7 +1,7 @@
 """server-side sessions, remember-me tokens and the per-account login backoff
 
 Revision ID: i11_sessions
-Revises: 0007
+Revises: i16_credentials
 Create Date: 2026-12-01 08:38:31.492671
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'i11_sessions'
-down_revision = '0007'
+down_revision = 'i16_credentials'
 branch_labels = None
 depends_on = None
 

@@ -68,6 +68,7 @@ ARGS = {
     "invitation_id": "invitation_id",
     "filename": "static_file",
     "token": "reset_token",
+    "list_number": "status_list",
 }
 
 EVERYONE = dict.fromkeys(ROLES, OK)
@@ -87,6 +88,10 @@ MATRIX: dict[str, Row] = {
     "cohorts.join GET": row(*EVERYONE.values(), code="join_code"),
     "cohorts.join POST": row(*SIGNED_IN, code="join_code"),
     "certificates.verify GET": row(*EVERYONE.values()),
+    # The issuer's published keys and status lists: what wallets and verifiers fetch.
+    "credentials.did_document GET": row(*EVERYONE.values()),
+    "credentials.jwks GET": row(*EVERYONE.values()),
+    "credentials.status GET": row(*EVERYONE.values()),
     "certificates.verify_json GET": row(*EVERYONE.values()),
     "certificates.verify_form GET": row(*EVERYONE.values()),
     "certificates.verify_upload POST": row(*EVERYONE.values()),
@@ -133,6 +138,9 @@ MATRIX: dict[str, Row] = {
     "certificates.mine GET": row(*SIGNED_IN),
     "certificates.reissue POST": row(*SIGNED_IN),
     "certificates.download GET": row(HIDDEN, OK, HIDDEN, OK, HIDDEN, OK),
+    # The signed credential beside the PDF: the same people as the PDF.
+    "certificates.credential_jwt GET": row(HIDDEN, OK, HIDDEN, OK, HIDDEN, OK),
+    "certificates.credential_json GET": row(HIDDEN, OK, HIDDEN, OK, HIDDEN, OK),
     "certificates.revoke POST": row(LOGIN, HIDDEN, HIDDEN, OK, HIDDEN, OK),
     "certificates.cohort_zip GET": row(HIDDEN, HIDDEN, HIDDEN, OK, HIDDEN, OK),
     # Groups, the learner's side

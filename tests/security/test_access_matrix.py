@@ -15,6 +15,7 @@ from urllib.parse import urlsplit
 
 import pytest
 from flask import Flask
+from sqlalchemy import select
 
 from tests.conftest import make_app
 from tests.courses.course_factory import COURSE_YAML, write_course
@@ -78,7 +79,13 @@ def build_world(app: Flask) -> World:
     unverified = accounts.create_user(
         "unverified@example.test", display_name="U", password=None, verified=False
     )
+    from credentials.models import IssuedCredential
+
+    credential = db.session.execute(
+        select(IssuedCredential).where(IssuedCredential.certificate_id == certificate.id)
+    ).scalar_one()
     values = {
+        "status_list": credential.status_entry.list_number,
         "cohort_id": cohort.id,
         "learner_id": learner.id,
         "certificate_code": certificate.code,
