@@ -1,12 +1,15 @@
 """Markdown to safe HTML: Python-Markdown for the syntax, nh3 (ammonia) for the allowlist.
 
-Rendering happens when content is loaded, never per request. Callers that need to rewrite links
-(module-to-module links, media images) pass ``rewrite_url``, applied to every href and src while
-sanitising, so a rewritten URL can never smuggle anything past the allowlist.
+Rendering happens when content is loaded, never per request. One Python-Markdown converter per
+thread is built once and ``reset()`` before each document (building one loads and configures
+seven extensions: most of the cost of a short snippet such as a quiz choice). Callers that need
+to rewrite links (module-to-module links, media images) pass ``rewrite_url``, applied to every
+href and src while sanitising, so a rewritten URL can never smuggle anything past the allowlist.
 """
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -57,9 +60,25 @@ def _flatten_toc(tokens: list[dict], out: list[TocEntry]) -> list[TocEntry]:
     return out
 
 
+_local = threading.local()
+
+
+def _converter() -> md.Markdown:
+    """This thread's converter, reset: no footnote, TOC entry or id survives from the last text.
+
+    Python-Markdown converters are not thread-safe, hence one per thread (web servers and the
+    live test server render from several threads).
+    """
+    converter: md.Markdown | None = getattr(_local, "converter", None)
+    if converter is None:
+        converter = md.Markdown(extensions=EXTENSIONS, extension_configs=EXTENSION_CONFIGS)
+        _local.converter = converter
+    return converter.reset()
+
+
 def render(text: str, rewrite_url: UrlRewriter | None = None) -> RenderedMarkdown:
     """Render and sanitise Markdown; ``rewrite_url(tag, attr, value)`` may change or drop URLs."""
-    converter = md.Markdown(extensions=EXTENSIONS, extension_configs=EXTENSION_CONFIGS)
+    converter = _converter()
     raw_html = converter.convert(text)
 
     def attribute_filter(tag: str, attribute: str, value: str) -> str | None:
