@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask
+from jinja2 import FileSystemBytecodeCache
 
 from training.config import ROOT_DIR, Config
 
@@ -29,6 +30,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
             "pool_pre_ping": False,
         }
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    # Compiled templates kept on disk (Jinja checks each template's source checksum), so a new
+    # worker loads them instead of compiling every template again on its first pages.
+    app.jinja_options = {**app.jinja_options, "bytecode_cache": FileSystemBytecodeCache()}
     if not app.testing:
         app.logger.setLevel(logging.INFO)
 
@@ -50,11 +54,12 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
 
 def _init_extensions(app: Flask) -> None:
-    from training.extensions import babel, csrf, db, limiter, login_manager, migrate
+    from training.extensions import babel, csrf, db, limiter, login_manager
     from training.i18n import LocalisedRequest, select_locale
+    from training.lazy_migrate import init_migrate
 
     db.init_app(app)
-    migrate.init_app(app, db, directory=str(ROOT_DIR / "migrations"))
+    init_migrate(app, db, directory=str(ROOT_DIR / "migrations"))
     csrf.init_app(app)
     limiter.init_app(app)
     babel.init_app(
