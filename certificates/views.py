@@ -14,6 +14,7 @@ from flask import (
     redirect,
     render_template,
     request,
+    stream_with_context,
     url_for,
 )
 from flask_babel import gettext as _
@@ -207,10 +208,11 @@ def verify_json(code: str) -> Response:
 @bp.get("/cohorts/<int:cohort_id>/certificates.zip")
 def cohort_zip(cohort_id: int) -> Response:
     try:
-        filename, data = services.cohort_zip(current_user, cohort_id)
+        filename, chunks = services.cohort_zip(current_user, cohort_id)
     except services.NotAllowed:
         abort(404)
-    response = Response(data, mimetype="application/zip")
+    # Streamed: each PDF is sent as soon as it is written (certificates/export.py).
+    response = Response(stream_with_context(chunks), mimetype="application/zip")
     response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
     response.headers["Cache-Control"] = "private, no-store"
     return response
