@@ -17,6 +17,7 @@ from flask import (
     render_template,
     request,
     session,
+    stream_with_context,
     url_for,
 )
 from flask_babel import format_date, format_datetime, ngettext
@@ -325,10 +326,10 @@ def group_insight(cohort_id: int) -> str:
 def gradebook_csv(cohort_id: int) -> Response:
     cohort = _cohort_or_404(cohort_id)
     course = _course_or_404(cohort)
-    body = gradebook.gradebook_csv(dashboard_data.build(cohort, course))
+    chunks = gradebook.gradebook_chunks(dashboard_data.build(cohort, course))
     filename = f"gradebook-{course.slug}-cohort-{cohort.id}.csv"
     return Response(
-        body,
+        stream_with_context(chunks),
         mimetype="text/csv",
         headers={
             "Content-Disposition": f'attachment; filename="{filename}"',
