@@ -154,7 +154,7 @@ def report(results: list[dict[str, Any]]) -> list[str]:
                 f" +{r[f'zip_{size}_growth_mib']:.1f} MiB"
             )
         lines += [
-            f"  ZIP worker growth {large} vs {small} PDFs: {r['zip_growth_ratio']:.2f} ×"
+            f"  ZIP worker growth {large} vs {small} PDFs: {r['zip_growth_ratio']:.3f} ×"
             f" (budget ≤ 1.2: {ok}); ZIP bytes / PDF bytes"
             f" {r[f'zip_{large}_overhead']:.3f} (stored, not deflated)",
             f"  gradebook CSV, {small} vs {large} learners: worker"
