@@ -14,7 +14,8 @@ the same session cookie (logged in on server A) is sent to both servers. Then:
 - **sessions**: a login on A opens the module page on B (the cookie is signed with the shared
   secret and the user is read from the shared database); after logging out on B, the old
   cookie is tried on A (it is refused once sessions end on the server, issue 11);
-- **rate limits**: wrong-password logins alternate between A and B; the limit
+- **rate limits**: wrong-password logins (each for a different address, so the per-account
+  backoff stays out of it) alternate between A and B; the per-client limit
   (``LOGIN_RATE_LIMIT``, 10 per minute) must be reached after exactly 10 of them in all, because
   both servers count in the same Redis.
 
@@ -111,8 +112,10 @@ def check_rate_limit(a: int, b: int) -> dict[str, Any]:
     statuses = []
     for n in range(LOGIN_LIMIT + 2):
         port = (a, b)[n % 2]
+        # A new address each time: the per-account backoff (in the database) stays out of it,
+        # and only the per-client limit, counted in Redis, can refuse.
         body = urlencode(
-            {"csrf_token": token, "email": "nobody@bench.test", "password": "wrong pass 123"}
+            {"csrf_token": token, "email": f"nobody{n}@bench.test", "password": "wrong pass 123"}
         )
         statuses.append(_request(port, "POST", "/login", cookie, body)[0])
     first_429 = statuses.index(429) + 1 if 429 in statuses else None
