@@ -8,7 +8,7 @@ from flask_wtf.file import FileField, FileRequired
 from wtforms import StringField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
-from certificates.services import REASON_MAX
+from certificates.revocation import REASON_MAX
 
 
 class CodeForm(FlaskForm):

@@ -1,5 +1,6 @@
 """Pages of the certificates feature: my certificates, downloads, public verification,
-revocation and the cohort ZIP. Thin: every rule is in ``certificates.services``."""
+revocation and the cohort ZIP. Thin: every rule is in ``certificates.services`` (and the
+modules it gathers)."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from flask import (
     redirect,
     render_template,
     request,
+    stream_with_context,
     url_for,
 )
 from flask_babel import gettext as _
@@ -41,7 +43,8 @@ verify_limit = limiter.shared_limit(_verify_limit, scope="certificate-verify")
 @login_required
 def mine() -> str:
     certificates = services.certificates_of(current_user.id)
-    outdated = [c for c in certificates if c.is_valid and c.holder_name != current_user.full_name]
+    name = services.printed_name(current_user)
+    outdated = [c for c in certificates if c.is_valid and c.holder_name != name]
     return render_template(
         "certificates/mine.html",
         certificates=certificates,
@@ -79,7 +82,7 @@ def download(code: str) -> Response:
     response.headers["Content-Disposition"] = (
         f'attachment; filename="{services.pdf_filename(certificate)}"'
     )
-    response.headers["Cache-Control"] = "private, no-cache"
+    response.headers["Cache-Control"] = "no-store"
     response.set_etag(certificate.pdf_sha256)
     return response.make_conditional(request)
 
@@ -162,11 +165,11 @@ def verify_form() -> str | Response:
 
 @bp.post("/verify")
 @verify_limit
-def verify_upload() -> str:
+def verify_upload() -> Response:
     upload = UploadForm()
     checked = upload.validate_on_submit()
     result = uploads.check_upload(upload.pdf.data.read()) if checked else None
-    return render_template(
+    page = render_template(
         "certificates/verify_form.html",
         form=CodeForm(formdata=None),
         upload=upload,
@@ -174,6 +177,8 @@ def verify_upload() -> str:
         checked=checked,
         result=result,
     )
+    # Whoever uploads, the answer is about one person's certificate: no cache keeps it.
+    return Response(page, headers={"Cache-Control": "no-store"})
 
 
 @bp.get("/verify/<code>")
@@ -203,10 +208,11 @@ def verify_json(code: str) -> Response:
 @bp.get("/cohorts/<int:cohort_id>/certificates.zip")
 def cohort_zip(cohort_id: int) -> Response:
     try:
-        filename, data = services.cohort_zip(current_user, cohort_id)
+        filename, chunks = services.cohort_zip(current_user, cohort_id)
     except services.NotAllowed:
         abort(404)
-    response = Response(data, mimetype="application/zip")
+    # Streamed: each PDF is sent as soon as it is written (certificates/export.py).
+    response = Response(stream_with_context(chunks), mimetype="application/zip")
     response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
     response.headers["Cache-Control"] = "private, no-store"
     return response

@@ -73,3 +73,25 @@ class SecondChanceForm(FlaskForm):
         ),
         render_kw={"rows": 3, "maxlength": 1000},
     )
+
+
+class InviteOneForm(FlaskForm):
+    """Invite one learner by address (the same path as a one-line CSV file)."""
+
+    email = StringField(
+        _l("Email"), validators=[DataRequired(), Length(max=254)],
+        render_kw={"autocomplete": "off", "type": "email"},
+    )  # fmt: skip
+    name = StringField(
+        _l("Full name"),
+        validators=[DataRequired(), Length(max=160)],
+        description=_l("Used only if the address has no account yet."),
+    )
+
+
+class RemoveLearnerForm(FlaskForm):
+    reason = TextAreaField(
+        _l("Reason"),
+        validators=[DataRequired(), Length(max=500)],
+        description=_l("Kept in the audit log. The learner's work is kept."),
+    )

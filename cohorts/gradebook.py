@@ -5,12 +5,17 @@ would take for a formula (starting with =, +, -, @, a tab or a carriage return) 
 with a leading single quote (OWASP "CSV injection"). Figures are the progress service's, printed
 by ``training.numbers`` in the trainer's language (``33,3`` in French), one decimal at most;
 counts are separate columns rather than "7/26", which a spreadsheet would read as a date.
+
+The file is streamed: :func:`gradebook_chunks` yields the header, then ``ROWS_PER_CHUNK`` rows at
+a time, encoded as they are written, so the response starts at once and no copy of the whole
+file is ever held (the rows come from the dashboard's data, built once before the first byte).
 """
 
 from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Iterator
 from datetime import datetime
 
 from flask_babel import gettext as _
@@ -21,6 +26,7 @@ from cohorts.dashboard import Dashboard
 from training.numbers import format_number
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+ROWS_PER_CHUNK = 200
 
 
 def neutralise(value: object) -> str:
@@ -58,6 +64,12 @@ def grant_text(grant: GrantFact, progress: Progress) -> str:
 
 
 def gradebook_csv(dashboard: Dashboard) -> bytes:
+    """The whole gradebook as one bytes object (the view streams :func:`gradebook_chunks`)."""
+    return b"".join(gradebook_chunks(dashboard))
+
+
+def gradebook_chunks(dashboard: Dashboard) -> Iterator[bytes]:
+    """The gradebook CSV as UTF-8 chunks: the BOM and header first, then rows in batches."""
     course = dashboard.course
     quizzes = [(m.stem, m.index) for m, _q in course.quizzes()]
     sample = dashboard.rows[0].standing if dashboard.rows else None
@@ -79,10 +91,18 @@ def gradebook_csv(dashboard: Dashboard) -> bytes:
         _("Last activity (UTC)"),
         _("At risk"),
     ]
+    labels = {
+        "valid": _("valid"),
+        "not_issued": _("not issued yet"),
+        "not_complete": _("not complete"),
+        "yes": _("yes"),
+        "no": _("no"),
+    }
     out = io.StringIO(newline="")
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow([neutralise(h) for h in header])
-    for row in dashboard.rows:
+    yield "\ufeff".encode() + _take(out)
+    for number, row in enumerate(dashboard.rows, start=1):
         standing = row.standing
         cells: list[object] = [row.user.full_name, row.user.email, _number(row.progress)]
         if standing is not None:
@@ -96,13 +116,25 @@ def gradebook_csv(dashboard: Dashboard) -> bytes:
         cells += [_number(row.roleplay_best.get(s.slug)) for s in course.roleplays]
         grants = standing.grants if standing is not None else ()
         cells.append("; ".join(grant_text(g, standing) for g in grants) if standing else "")
-        cells.append(_("yes") if row.needs_second_chance else _("no"))
+        cells.append(labels["yes"] if row.needs_second_chance else labels["no"])
         if row.certificate is not None:
-            cells += [row.certificate.code, _("valid")]
+            cells += [row.certificate.code, labels["valid"]]
         elif row.complete:
-            cells += ["", _("not issued yet")]
+            cells += ["", labels["not_issued"]]
         else:
-            cells += ["", _("not complete")]
-        cells += [_when(row.last_activity), _("yes") if row.at_risk else _("no")]
+            cells += ["", labels["not_complete"]]
+        cells += [_when(row.last_activity), labels["yes"] if row.at_risk else labels["no"]]
         writer.writerow([neutralise(c) for c in cells])
-    return "\ufeff".encode() + out.getvalue().encode("utf-8")
+        if number % ROWS_PER_CHUNK == 0:
+            yield _take(out)
+    rest = _take(out)
+    if rest:
+        yield rest
+
+
+def _take(out: io.StringIO) -> bytes:
+    """What was written to ``out`` since the last take, encoded; ``out`` is emptied."""
+    data = out.getvalue().encode("utf-8")
+    out.seek(0)
+    out.truncate()
+    return data

@@ -15,7 +15,7 @@ from wtforms import SelectChoice
 from certificates.progress import Progress
 from certificates.progress_data import progress_for
 from cohorts import learner_detail, second_chances, services
-from cohorts.forms import SecondChanceForm
+from cohorts.forms import RemoveLearnerForm, SecondChanceForm
 from cohorts.views import _cohort_or_404, _course_or_404, bp
 from courses.catalogue import Course
 from training.access import trainer_required
@@ -48,6 +48,7 @@ def _learner_page(cohort: Cohort, course: Course, user_id: int, form: SecondChan
         course=course,
         progress=progress,
         form=form or _second_chance_form(course, progress),
+        remove_form=RemoveLearnerForm(formdata=None),
     )
 
 

@@ -152,7 +152,12 @@ def mark_done(slug: str, stem: str) -> Response:
 
 @bp.get("/courses/<slug>/media/<path:filename>")
 def media(slug: str, filename: str) -> Response:
-    return send_media(_course_or_404(slug), filename)
+    """An open course's media is public (anyone may enrol and read it); a closed course's is
+    served only to those who may read its modules, and is a 404 for everybody else."""
+    course = _course_or_404(slug)
+    if not course.open and not services.can_read(current_user, course):
+        abort(404)
+    return send_media(course, filename)
 
 
 @bp.get("/dashboard")

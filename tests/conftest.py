@@ -180,7 +180,8 @@ def outbox_links(app: Flask) -> list[str]:
     """Every link written to the mail outbox, oldest first."""
     outbox = Path(app.config["OUTBOX_DIR"])
     links: list[str] = []
-    for path in sorted(outbox.glob("*.eml")):
+    # Oldest first by write time: names only order mails to the second.
+    for path in sorted(outbox.glob("*.eml"), key=lambda p: (p.stat().st_mtime_ns, p.name)):
         message = email.message_from_bytes(path.read_bytes(), policy=email.policy.default)
         links += re.findall(r"https?://\S+", message.get_content())
     return links

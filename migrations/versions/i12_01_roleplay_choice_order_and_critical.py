@@ -1,7 +1,7 @@
 """role-play runs: the choice order drawn per run, and whether it took a critical choice
 
 Revision ID: i12_roleplay_runs
-Revises: i16_credentials
+Revises: i11_certificate_cohort
 Create Date: 2026-12-02 09:00:00
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'i12_roleplay_runs'
-down_revision = 'i16_credentials'
+down_revision = 'i11_certificate_cohort'
 branch_labels = None
 depends_on = None
 

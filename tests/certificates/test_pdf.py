@@ -17,20 +17,19 @@ import pypdf
 import pytest
 from weasyprint.text.fonts import FontConfiguration
 
-from certificates import pdf as certpdf
+from certificates import pdf_engine
 from certificates.pdf import (
     STATIC_DIR,
     CertificateRenderError,
     CertificateSnapshot,
     EmbeddedFile,
-    StaticFileFetcher,
     URLRefusedError,
     render_certificate_html,
     render_certificate_pdf,
     render_pdf,
-    safe_url_fetcher,
     sha256_hex,
 )
+from certificates.pdf_engine import StaticFileFetcher, safe_url_fetcher
 from tests.support.pdfa import pdfa3b_problems
 
 VERIFY_BASE = "https://passerelle.example.org/verify/"
@@ -190,7 +189,7 @@ def test_hostile_name_prints_as_text_and_fetches_nothing_outside_static(
     name: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # A fresh font configuration, so the bundled fonts are fetched (and recorded) again.
-    monkeypatch.setattr(certpdf, "FONT_CONFIG", FontConfiguration())
+    monkeypatch.setattr(pdf_engine, "FONT_CONFIG", FontConfiguration())
     snapshot = make_snapshot(holder_name=name)
     html = render_certificate_html(snapshot, VERIFY_BASE + snapshot.code, "Passerelle", None)
     assert name not in html

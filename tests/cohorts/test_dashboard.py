@@ -184,6 +184,24 @@ def test_gradebook_csv(client, login, trainer, cohort, member):
     assert zoe_row["Quiz 1 (%) 01-intro"] == "100"
 
 
+def test_gradebook_streams_in_chunks_that_add_up_to_the_file(
+    client, login, trainer, cohort, member, monkeypatch
+):
+    from cohorts import gradebook
+
+    monkeypatch.setattr(gradebook, "ROWS_PER_CHUNK", 2)
+    for n in range(5):
+        member(full_name=f"Learner {n}", email=f"learner{n}@example.test")
+    login(trainer)
+    response = client.get(f"/cohorts/{cohort.id}/gradebook.csv")
+    assert response.status_code == 200 and response.is_streamed
+    chunks = list(response.response)
+    assert len(chunks) == 4  # the header, then rows 1-2, 3-4 and 5
+    assert chunks[0].startswith(b"\xef\xbb\xbf") and chunks[0].count(b"\r\n") == 1
+    rows = list(csv.reader(io.StringIO(b"".join(chunks).decode("utf-8-sig"))))
+    assert [r[0] for r in rows[1:]] == [f"Learner {n}" for n in range(5)]
+
+
 @pytest.mark.parametrize("value", ["=1+1", "+33 6", "-2", "@SUM(A1)", "\tx", "\rx"])
 def test_neutralise(value):
     assert neutralise(value) == "'" + value

@@ -360,3 +360,26 @@ def test_the_bundled_course_passes_the_checker(runner):
     modules, roleplays = len(manifest["modules"]), len(manifest["roleplays"])
     counts = f"({modules} modules, {modules} quizzes, {roleplays} role-plays"
     assert f"cap-apm: ok {counts}" in result.stderr
+
+
+def test_a_closed_courses_media_is_only_for_its_readers(app, client, make_user, auth):
+    from courses import services
+    from courses.loader import get_course
+
+    path = "/courses/closed/media/diagram.png"
+    assert client.get(path).status_code == 404  # anonymous
+    outsider = make_user("learner")
+    auth.login(outsider.email)
+    assert client.get(path).status_code == 404  # signed in, not enrolled
+    auth.logout()
+    reader = make_user("learner")
+    services.enrol(reader, get_course("closed"))
+    auth.login(reader.email)
+    response = client.get(path)
+    assert response.status_code == 200 and response.headers["Cache-Control"] == "no-store"
+    auth.logout()
+    auth.login(make_user("trainer").email)
+    assert client.get(path).status_code == 200
+    # An open course's media stays public.
+    auth.logout()
+    assert client.get("/courses/mini/media/diagram.png").status_code == 200

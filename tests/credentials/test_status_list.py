@@ -96,12 +96,16 @@ def test_revoking_the_certificate_flips_its_bit_and_only_its_bit(
 
 
 def test_revoking_through_the_verification_page_flips_the_bit(
-    client, auth, make_user, learner, certificate
+    client, auth, make_user, course
 ) -> None:
+    from certificates import services
     from tests.certificates.helpers import make_cohort
 
-    trainer = make_user("trainer")
+    # Only the trainers of the cohort a certificate was earned in may revoke it (issue 11).
+    trainer, learner = make_user("trainer"), make_user("learner")
     make_cohort(trainer, [learner])
+    certificate = services.issue(learner, course, overall_score=86.5)
+    assert certificate.cohort_id is not None
     auth.login(trainer.email)
     response = client.post(f"/certificates/{certificate.code}/revoke", data={"reason": "Fraud"})
     assert response.status_code == 302
