@@ -152,8 +152,12 @@ def test_the_french_edition_loads_without_a_problem():
 def test_the_manifest_follows_the_english_one():
     assert FR_MANIFEST["language"] == "fr" and EN_MANIFEST["language"] == "en"
     assert [stem for stem in EN_MANIFEST["modules"] if stem in FR_MODULES] == FR_MODULES
-    for key in ("hours", "open", "completion"):
+    for key in ("open", "completion"):
         assert FR_MANIFEST[key] == EN_MANIFEST[key], key
+    # The same hours once the edition is complete; until then, its own honest estimate (the
+    # checker's hours lint holds it to the modules it has).
+    if list(EN_MANIFEST["modules"]) == FR_MODULES:
+        assert FR_MANIFEST["hours"] == EN_MANIFEST["hours"]
     for slug in FR_MANIFEST.get("roleplays", []):
         assert slug in EN_MANIFEST["roleplays"], slug
     en_blocks = [(b["id"], b["rncp"]) for b in EN_MANIFEST["blocks"]]

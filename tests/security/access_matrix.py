@@ -162,6 +162,7 @@ MATRIX: dict[str, Row] = {
     "cohorts.import_roster POST": row(*COHORT_PAGE),
     "cohorts.import_done GET": row(*COHORT_PAGE),
     "cohorts.learner GET": row(*COHORT_PAGE),
+    "cohorts.grant_second_chance POST": row(*COHORT_PAGE),
     "cohorts.group_insight GET": row(*COHORT_PAGE),
     "cohorts.gradebook_csv GET": row(*COHORT_PAGE),
     "membership.invite_one POST": row(*COHORT_PAGE),
