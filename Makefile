@@ -7,6 +7,8 @@ TEST_DATABASE_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/passerelle_tes
 HOST ?= 127.0.0.1
 PORT ?= 5000
 WORKERS ?= 2
+# Test processes (pytest-xdist): auto = one per core; PYTEST_WORKERS=0 runs the suite in one process.
+PYTEST_WORKERS ?= auto
 
 .PHONY: run test test-sqlite test-postgres serve bench lint format translations extract-messages check-content clean
 
@@ -32,9 +34,11 @@ $(VENV)/vnu/.installed-$(VNU_VERSION): | $(BIN)/activate
 translations: $(VENV)/.installed
 	@$(BIN)/pybabel -q compile -d translations
 
-## make run: install, migrate, load the demo data and serve on http://127.0.0.1:5000
+## make run: install, migrate, create a development signing key (first start only), load the
+## demo data and serve on http://127.0.0.1:5000
 run: $(VENV)/.installed translations
 	$(BIN)/flask db upgrade
+	$(BIN)/flask credentials keygen --if-missing
 	$(BIN)/flask demo
 	@echo "Passerelle is starting on http://$(HOST):$(PORT)"
 	$(BIN)/flask run --host $(HOST) --port $(PORT)
@@ -52,12 +56,12 @@ lint:
 	$(BIN)/ruff format --check .
 
 test-sqlite:
-	$(BIN)/python -m pytest -p no:cacheprovider
+	$(BIN)/python -m pytest -p no:cacheprovider -n $(PYTEST_WORKERS)
 
 test-postgres:
 	@if $(BIN)/python -m tests.support.pg_ready "$(TEST_DATABASE_URL)"; then \
 		echo "== PostgreSQL: running the suite again on $(TEST_DATABASE_URL)"; \
-		TEST_DATABASE_URL="$(TEST_DATABASE_URL)" $(BIN)/python -m pytest -p no:cacheprovider; \
+		TEST_DATABASE_URL="$(TEST_DATABASE_URL)" $(BIN)/python -m pytest -p no:cacheprovider -n $(PYTEST_WORKERS); \
 	elif [ "$$CI" = "true" ]; then \
 		echo "PostgreSQL is required under CI=true but $(TEST_DATABASE_URL) is not reachable"; exit 1; \
 	else \

@@ -8,7 +8,15 @@ import sys
 
 from bench.http_load import CLIENT_THREADS, DURATION, WORKERS
 
-SUITES = ["bench.pages", "bench.certificates", "bench.cohort_dashboard"]
+SUITES = [
+    "bench.pages",
+    "bench.certificates",
+    "bench.cohort_pages",
+    "bench.exports",
+    "bench.startup",
+    "bench.scaleout",
+    "bench.registration",
+]
 
 
 def main() -> int:

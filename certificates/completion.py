@@ -1,27 +1,29 @@
 """Completion rules: what a learner has done in a course and what is still missing.
 
-``evaluate(user, course)`` reads the course's ``completion`` rules (already resolved to explicit
-module stems, quiz stems and role-play slugs by the loader) and the learner's records from the
-courses, quizzes and role-play services, and returns one requirement per rule.
+``evaluate(user, course)`` is the certificate's view of the progress service
+(``certificates.progress``): one requirement per item the course's ``completion`` lists, met or
+not, with a sentence saying where the learner stands (every figure through
+``training.numbers``). The rules themselves (modules done, quizzes passed, role-plays passed
+without a critical choice on an allowed outcome, second chances and excuses) are in
+``certificates.progress``, so the certificate, the dashboard, the course page, the trainer's
+matrix and the gradebook can never disagree.
 
-- A module counts when the learner marked it done.
-- A quiz counts when its grade (per the quiz's grading method) reaches the quiz's own pass mark,
-  or the course's ``pass_mark`` when the quiz sets none.
-- A role-play counts when the learner's best finished run reaches ``roleplay_min_score``.
-
-``overall_score`` is the plain mean of the grades of the required quizzes and the best scores of
-the required role-plays, counting only those the learner has a result for; it is ``None`` when
-the course requires neither (or the learner has no result yet). Every quiz and role-play weighs
-the same, whatever its length: the certificate prints one figure a reader can reason about.
+``overall_score`` is the plain mean of the grades of the required quizzes and the scores of the
+required role-plays, counting only those the learner has a result for; it is ``None`` when the
+course requires neither (or the learner has no result yet). Every quiz and role-play weighs the
+same, whatever its length: the certificate prints one figure a reader can reason about.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from statistics import fmean
 from typing import Any, Literal
 
 from flask_babel import gettext as _
+
+from certificates.progress import Item, Progress
+from certificates.progress_data import progress_for
+from training.numbers import format_percent
 
 RequirementKind = Literal["module", "quiz", "roleplay"]
 
@@ -33,6 +35,7 @@ class Requirement:
     label: str
     done: bool
     detail: str
+    excused: bool = False
 
 
 @dataclass(frozen=True)
@@ -41,6 +44,7 @@ class CompletionStatus:
     requirements: list[Requirement] = field(default_factory=list)
     missing: list[Requirement] = field(default_factory=list)
     overall_score: float | None = None
+    progress: Progress | None = None
 
     @property
     def done_count(self) -> int:
@@ -48,84 +52,62 @@ class CompletionStatus:
 
 
 def percent(value: float) -> str:
-    """``45 %`` (one decimal at most), as the completion details print it."""
-    return _("%(value)s %%", value=f"{round(value, 1):g}")
+    """A percentage as every page prints it (``training.numbers.format_percent``)."""
+    return format_percent(value)
+
+
+def label_of(item: Item) -> str:
+    """``Introduction``, ``Quiz: Introduction``, ``Role-play: Noise at 23:00``."""
+    if item.kind == "quiz":
+        return _("Quiz: %(title)s", title=item.title)
+    if item.kind == "roleplay":
+        return _("Role-play: %(title)s", title=item.title)
+    return item.title
+
+
+def detail_of(item: Item) -> str:
+    """Where the learner stands on one requirement, in a sentence."""
+    if item.excused is not None:
+        return _("Excused by your trainer: %(reason)s", reason=item.excused.reason)
+    mark = percent(item.pass_mark or 0)
+    if item.kind == "module":
+        return _("Read and marked as done") if item.passed else _("Not marked as done yet")
+    if item.kind == "quiz":
+        if item.score is None:
+            return _("Not taken yet — %(mark)s needed", mark=mark)
+        if item.passed:
+            return _("Passed with %(grade)s", grade=percent(item.score))
+        return _("Grade %(grade)s — %(mark)s needed", grade=percent(item.score), mark=mark)
+    if item.score is None:
+        return _("Not played yet — %(mark)s needed", mark=mark)
+    if item.passed:
+        return _("Passed with %(best)s", best=percent(item.score))
+    if item.why_not == "critical":
+        return _("Best %(best)s, but with a critical choice: a run must avoid it to pass",
+                 best=percent(item.score))  # fmt: skip
+    if item.why_not == "outcome":
+        return _("Best %(best)s, but the situation was not resolved", best=percent(item.score))
+    return _("Best %(best)s — %(mark)s needed", best=percent(item.score), mark=mark)
+
+
+def status_of(progress: Progress) -> CompletionStatus:
+    requirements = [
+        Requirement(
+            item.kind, item.key, label_of(item), item.met, detail_of(item), item.excused is not None
+        )
+        for item in progress.items
+        if item.required
+    ]
+    missing = [r for r in requirements if not r.done]
+    return CompletionStatus(
+        complete=bool(requirements) and not missing,
+        requirements=requirements,
+        missing=missing,
+        overall_score=progress.overall_score,
+        progress=progress,
+    )
 
 
 def evaluate(user: Any, course: Any) -> CompletionStatus:
     """The learner's completion status for ``course`` (see the module docstring)."""
-    from courses.roleplay_services import best_scores
-    from courses.services import completed_modules
-    from quizzes.services import quiz_standings
-
-    rules = course.completion
-    requirements: list[Requirement] = []
-    scores: list[float] = []
-
-    if rules.modules:
-        done_modules = completed_modules(user.id, course.slug)
-        for stem in rules.modules:
-            module = course.module(stem)
-            title = module.title if module is not None else stem
-            done = stem in done_modules
-            detail = _("Read and marked as done") if done else _("Not marked as done yet")
-            requirements.append(Requirement("module", stem, title, done, detail))
-
-    if rules.quizzes:
-        standings = quiz_standings(user.id, course.slug, course)
-        for stem in rules.quizzes:
-            module = course.module(stem)
-            quiz = course.quiz(stem)
-            title = module.title if module is not None else stem
-            mark = _pass_mark(quiz, rules.pass_mark)
-            standing = standings.get(stem)
-            grade = standing.grade_percent if standing is not None else None
-            if grade is not None:
-                scores.append(grade)
-            done = grade is not None and grade >= mark
-            if grade is None:
-                detail = _("Not taken yet — %(mark)s needed", mark=percent(mark))
-            elif done:
-                detail = _("Passed with %(grade)s", grade=percent(grade))
-            else:
-                detail = _(
-                    "Grade %(grade)s — %(mark)s needed", grade=percent(grade), mark=percent(mark)
-                )
-            label = _("Quiz: %(title)s", title=title)
-            requirements.append(Requirement("quiz", stem, label, done, detail))
-
-    if rules.roleplays:
-        bests = best_scores(user.id, course.slug)
-        minimum = rules.roleplay_min_score
-        for slug in rules.roleplays:
-            scenario = course.roleplay(slug)
-            title = scenario.title if scenario is not None else slug
-            best = bests.get(slug)
-            if best is not None:
-                scores.append(best)
-            done = best is not None and best >= minimum
-            if best is None:
-                detail = _("Not played yet — %(mark)s needed", mark=percent(minimum))
-            elif done:
-                detail = _("Best %(best)s", best=percent(best))
-            else:
-                detail = _(
-                    "Best %(best)s — %(mark)s needed", best=percent(best), mark=percent(minimum)
-                )
-            label = _("Role-play: %(title)s", title=title)
-            requirements.append(Requirement("roleplay", slug, label, done, detail))
-
-    missing = [r for r in requirements if not r.done]
-    return CompletionStatus(
-        complete=not missing,
-        requirements=requirements,
-        missing=missing,
-        overall_score=round(fmean(scores), 1) if scores else None,
-    )
-
-
-def _pass_mark(quiz: Any, course_pass_mark: float) -> float:
-    """The quiz's own pass mark when it sets one, else the course's."""
-    settings = getattr(quiz, "settings", None)
-    own = getattr(settings, "pass_mark", None)
-    return float(own) if own is not None else float(course_pass_mark)
+    return status_of(progress_for(user.id, course))

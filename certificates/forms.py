@@ -8,7 +8,7 @@ from flask_wtf.file import FileField, FileRequired
 from wtforms import StringField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
-from certificates.services import REASON_MAX
+from certificates.revocation import REASON_MAX
 
 
 class CodeForm(FlaskForm):
@@ -26,11 +26,15 @@ class CodeForm(FlaskForm):
 
 
 class UploadForm(FlaskForm):
+    #: Named ``pdf`` for history; it also takes a credential file (``.jwt`` or ``.json``).
     pdf = FileField(
-        _l("Certificate PDF"),
-        validators=[FileRequired(_l("Choose the PDF file to check."))],
-        description=_l("The file is compared with the certificates we issued, then discarded."),
-        render_kw={"accept": "application/pdf,.pdf"},
+        _l("Certificate PDF or credential file"),
+        validators=[FileRequired(_l("Choose the file to check."))],
+        description=_l(
+            "A certificate PDF, or a digital credential (.jwt or .json). The file is checked,"
+            " then discarded."
+        ),
+        render_kw={"accept": "application/pdf,.pdf,.jwt,.json,application/json"},
     )
 
 

@@ -66,6 +66,11 @@ class Certificate(db.Model):
     code: Mapped[str] = mapped_column(String(64), unique=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="RESTRICT"), index=True)
     course_slug: Mapped[str] = mapped_column(String(80), index=True)
+    # The cohort it was earned in (the learner's enrolment cohort at issue time), if any: only
+    # that cohort's trainers and admins may revoke or reissue it (certificates.revocation).
+    cohort_id: Mapped[int | None] = mapped_column(
+        ForeignKey("cohorts.id", ondelete="SET NULL"), index=True
+    )
     status: Mapped[str] = mapped_column(String(16), default=Status.VALID.value)
     current_key: Mapped[str | None] = mapped_column(String(120), unique=True)
 

@@ -13,29 +13,43 @@ Why it is shaped this way:
   under ``static/`` and ``data:`` URIs (the inlined QR code); anything else is refused and the
   refusal stops the render, so a certificate can neither reach the network or the file system
   nor be stored silently missing its fonts or logo.
+- Every text printed or written into the metadata goes through
+  :func:`training.text_safety.printable` and ``fit_to_fonts`` first: control,
+  bidirectional-override and non-characters never reach the page or the XMP packet (which must
+  stay well-formed XML for the file to remain PDF/A-3b), and no character the bundled fonts
+  lack is drawn as an empty ``.notdef`` box, whatever name was stored.
 - One ``FontConfiguration`` per process: WeasyPrint caches the ``@font-face`` fonts in it, so
   the bundled fonts are loaded once, not on every render.
+- WeasyPrint itself lives behind :mod:`certificates.pdf_engine`, imported by :func:`render_pdf`
+  on first use: a process that never renders (a web worker streaming stored PDFs, most CLI
+  commands) never pays its start-up. ``StaticFileFetcher``, ``safe_url_fetcher`` and
+  ``FONT_CONFIG`` are still reachable here (loaded on first access).
+- Files can be embedded (the certificate's signed credential): in PDF/A-3 each is an
+  *associated file* of the document (listed in the catalog's ``AF``, with its MIME type and an
+  ``AFRelationship``), which PDF/A-3b allows (ISO 19005-3, clause 6.8). Their dates are the
+  snapshot's ``issued_at`` too, so embedding keeps the output byte-stable.
 """
 
 from __future__ import annotations
 
 import base64
 import hashlib
-import mimetypes
-from collections.abc import Mapping
-from dataclasses import asdict, dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import asdict, dataclass, replace
 from datetime import UTC, date, datetime
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any
-from urllib.parse import unquote_to_bytes, urlsplit
-from urllib.request import url2pathname
+from typing import TYPE_CHECKING, Any
 
 import jinja2
 import segno
-from weasyprint import HTML
-from weasyprint.text.fonts import FontConfiguration
-from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
+
+if TYPE_CHECKING:  # WeasyPrint is imported only when a PDF is rendered (certificates.pdf_engine)
+    from weasyprint import Attachment
+    from weasyprint.urls import URLFetcher
+
+from training.numbers import format_number
+from training.text_safety import fit_to_fonts, printable
 
 ROOT_DIR = Path(__file__).resolve().parent.parent
 STATIC_DIR = ROOT_DIR / "static"
@@ -43,9 +57,6 @@ TEMPLATES_DIR = ROOT_DIR / "templates"
 TEMPLATE_NAME = "certificates/print.html"
 DEFAULT_LOGO = "img/logo.svg"
 PDFA_VARIANT = "pdf/a-3b"
-
-#: Shared by every render in this process (see the module docstring).
-FONT_CONFIG = FontConfiguration()
 
 #: Above this :func:`_syllabus_weight`, modules and competencies print smaller (the bundled
 #: course weighs about 620).
@@ -120,6 +131,36 @@ class CertificateSnapshot:
         return cls(**values)
 
 
+@dataclass(frozen=True)
+class EmbeddedFile:
+    """A file to embed in the PDF: ``name`` as shown in PDF readers, ``media_type`` its MIME
+    type, ``relationship`` its PDF/A-3 ``AFRelationship`` (``Data``: the file holds data the
+    page shows)."""
+
+    name: str
+    data: bytes
+    media_type: str
+    description: str = ""
+    relationship: str = "Data"
+
+    def attachment(self, created: datetime | None, url_fetcher: URLFetcher) -> Attachment:
+        """The WeasyPrint attachment, read through our fetcher as a ``data:`` URI (so the
+        MIME type is ours, not guessed from the name)."""
+        from weasyprint import Attachment
+
+        moment = _utc_naive(created) if created is not None else datetime(1970, 1, 1)
+        payload = base64.b64encode(self.data).decode("ascii")
+        return Attachment(
+            url=f"data:{self.media_type};base64,{payload}",
+            url_fetcher=url_fetcher,
+            name=self.name,
+            description=self.description,
+            created=moment,
+            modified=moment,
+            relationship=self.relationship,
+        )
+
+
 class URLRefusedError(ValueError):
     """A resource the certificate renderer is not allowed to fetch."""
 
@@ -128,86 +169,29 @@ class CertificateRenderError(RuntimeError):
     """The PDF could not be rendered (for example a refused or missing resource)."""
 
 
-class StaticFileFetcher(URLFetcher):
-    """A WeasyPrint 70 URL fetcher that serves only files under ``root`` and ``data:`` URIs.
-
-    ``file:`` URLs are resolved (``..`` and symbolic links included) and must land on a regular
-    file inside ``root``; every other scheme (``http``, ``https``, ``ftp``…) is refused before
-    any I/O. ``data:`` URIs are decoded here, not by urllib, so no network-capable handler is
-    ever involved. ``fail_on_errors`` makes WeasyPrint stop on a refusal instead of logging a
-    warning and rendering without the resource.
-    """
-
-    def __init__(self, root: Path = STATIC_DIR) -> None:
-        super().__init__(allowed_protocols=(), allow_redirects=False, fail_on_errors=True)
-        self.root = root.resolve()
-
-    def fetch(self, url: str, headers: Mapping[str, str] | None = None) -> URLFetcherResponse:
-        scheme, _, rest = url.partition(":")
-        scheme = scheme.lower()
-        if scheme == "data":
-            return _decode_data_url(url, rest)
-        if scheme == "file":
-            path = self.resolve(url)
-            return URLFetcherResponse(
-                path.as_uri(), path.read_bytes(), {"Content-Type": _content_type(path)}
-            )
-        raise URLRefusedError(f"refused to fetch {url!r}: only bundled static files are served")
-
-    def resolve(self, url: str) -> Path:
-        """The real path of a ``file:`` URL, or :class:`URLRefusedError` if outside ``root``."""
-        parts = urlsplit(url)
-        if parts.scheme.lower() != "file" or parts.netloc not in ("", "localhost"):
-            raise URLRefusedError(f"refused to fetch {url!r}: not a local file URL")
-        try:
-            path = Path(url2pathname(parts.path)).resolve(strict=True)
-        except (OSError, RuntimeError) as exc:
-            raise URLRefusedError(f"refused to fetch {url!r}: no such file") from exc
-        if not path.is_relative_to(self.root) or not path.is_file():
-            raise URLRefusedError(f"refused to fetch {url!r}: outside the static directory")
-        return path
-
-
-def _content_type(path: Path) -> str:
-    """The media type of a static file; the usual ones are fixed so no server's
-    ``/etc/mime.types`` can change how WeasyPrint reads them."""
-    known = _CONTENT_TYPES.get(path.suffix.lower())
-    return known or mimetypes.guess_type(path.name)[0] or "application/octet-stream"
-
-
-_CONTENT_TYPES = {
-    ".css": "text/css",
-    ".svg": "image/svg+xml",
-    ".png": "image/png",
-    ".jpg": "image/jpeg",
-    ".jpeg": "image/jpeg",
-    ".ttf": "font/ttf",
-    ".otf": "font/otf",
-    ".woff": "font/woff",
-    ".woff2": "font/woff2",
-}
-
-
-def _decode_data_url(url: str, rest: str) -> URLFetcherResponse:
-    """Decode a ``data:`` URI (RFC 2397) without going through urllib's opener."""
-    header, comma, payload = rest.partition(",")
-    if not comma:
-        raise URLRefusedError("malformed data: URI")
-    body = unquote_to_bytes(payload)
-    if header.endswith(";base64"):
-        header = header.removesuffix(";base64")
-        body = base64.b64decode(body)
-    return URLFetcherResponse(url, body, {"Content-Type": header or "text/plain;charset=US-ASCII"})
-
-
-#: The fetcher every render uses unless a test passes its own.
-safe_url_fetcher = StaticFileFetcher()
-
 _ENV = jinja2.Environment(
     loader=jinja2.FileSystemLoader(TEMPLATES_DIR),
     autoescape=True,
     undefined=jinja2.StrictUndefined,
 )
+
+
+def _print_text(text: str) -> str:
+    return fit_to_fonts(printable(text))
+
+
+def printable_snapshot(snapshot: CertificateSnapshot) -> CertificateSnapshot:
+    """The snapshot with every printed text cleaned (see the module docstring)."""
+    return replace(
+        snapshot,
+        holder_name=_print_text(snapshot.holder_name),
+        course_title=_print_text(snapshot.course_title),
+        modules=[_print_text(m) for m in snapshot.modules],
+        competencies=[_print_text(c) for c in snapshot.competencies],
+        issuer=_print_text(snapshot.issuer),
+        signatory=_print_text(snapshot.signatory),
+        certificate_title=_print_text(snapshot.certificate_title),
+    )
 
 
 def render_certificate_html(
@@ -224,6 +208,8 @@ def render_certificate_html(
     ``static/`` are errors, caught here rather than as a broken PDF.
     """
     merged = _merge_labels(labels)
+    snapshot = printable_snapshot(snapshot)
+    organisation = _print_text(organisation)
     name, _, role = snapshot.signatory.partition(",")
     # The URL may wrap on the printed page: prefer to break it just before the code.
     url_head, slash, url_tail = verify_url.rpartition("/")
@@ -257,34 +243,36 @@ def render_pdf(
     subject: str = "",
     created: datetime | None = None,
     url_fetcher: URLFetcher | None = None,
+    attachments: Sequence[EmbeddedFile] = (),
 ) -> bytes:
-    """Render certificate HTML to PDF bytes with the bundled fonts and the locked-down fetcher.
+    """Render certificate HTML to PDF bytes (see :func:`certificates.pdf_engine.render_pdf`).
 
-    ``pdfa`` produces PDF/A-3b (archival: fonts embedded, sRGB output intent, XMP metadata).
-    ``title``, ``author`` and ``subject`` become the PDF's document information and XMP
-    metadata; ``created`` becomes its creation and modification date, so the output depends only
-    on the inputs. ``url_fetcher`` exists for tests (e.g. a recording subclass of
-    :class:`StaticFileFetcher`).
+    The first call imports WeasyPrint; the arguments and the result are the engine's.
     """
-    options: dict[str, Any] = {"pdf_variant": PDFA_VARIANT} if pdfa else {}
-    document_html = HTML(
-        string=html,
-        base_url=STATIC_DIR.resolve().as_uri() + "/",
-        url_fetcher=url_fetcher or safe_url_fetcher,
+    from certificates import pdf_engine
+
+    return pdf_engine.render_pdf(
+        html,
+        pdfa=pdfa,
+        title=title,
+        author=author,
+        subject=subject,
+        created=created,
+        url_fetcher=url_fetcher,
+        attachments=attachments,
     )
-    try:
-        document = document_html.render(font_config=FONT_CONFIG, **options)
-        metadata = document.metadata
-        metadata.title = title or metadata.title
-        metadata.authors = [author] if author else metadata.authors
-        metadata.description = subject or metadata.description
-        if created is not None:
-            metadata.created = metadata.modified = _w3c_datetime(created)
-        pdf: bytes = document.write_pdf(**options)
-    except FatalURLFetchingError as exc:
-        # WeasyPrint raises it as a BaseException; make it an ordinary, catchable error.
-        raise CertificateRenderError(str(exc)) from exc
-    return pdf
+
+
+_ENGINE_NAMES = frozenset({"StaticFileFetcher", "safe_url_fetcher", "FONT_CONFIG"})
+
+
+def __getattr__(name: str) -> Any:
+    """``pdf.StaticFileFetcher`` and friends, loaded from the engine on first access."""
+    if name in _ENGINE_NAMES:
+        from certificates import pdf_engine
+
+        return getattr(pdf_engine, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def render_certificate_pdf(
@@ -294,9 +282,12 @@ def render_certificate_pdf(
     logo_path: str | None,
     pdfa: bool = True,
     labels: Mapping[str, str] | None = None,
+    attachments: Sequence[EmbeddedFile] = (),
 ) -> bytes:
-    """The certificate PDF of a snapshot: its HTML rendered with the snapshot's metadata."""
+    """The certificate PDF of a snapshot: its HTML rendered with the snapshot's metadata and
+    ``attachments`` (its credential) embedded."""
     html = render_certificate_html(snapshot, verify_url, organisation, logo_path, labels)
+    snapshot = printable_snapshot(snapshot)
     return render_pdf(
         html,
         pdfa=pdfa,
@@ -304,6 +295,7 @@ def render_certificate_pdf(
         author=snapshot.issuer,
         subject=snapshot.course_title,
         created=snapshot.issued_at,
+        attachments=attachments,
     )
 
 
@@ -340,16 +332,16 @@ def _qr_data_uri(url: str) -> str:
 
 
 def _number(value: float, labels: Mapping[str, str]) -> str:
-    """``35`` rather than ``35.0``, and the label's decimal mark (``12,5`` in French)."""
-    text = str(int(value)) if float(value).is_integer() else f"{value:g}"
-    return text.replace(".", labels["decimal"])
+    """``35`` rather than ``35.0``, one decimal at most, in the certificate's language
+    (``12,5`` in French): the platform's one number formatter, ``training.numbers``."""
+    return format_number(value, labels.get("lang") or "en")
 
 
 def _score_text(score: float | None, labels: Mapping[str, str]) -> str | None:
     """``86%`` (one decimal at most), or ``None`` for a course without a scored assessment."""
     if score is None:
         return None
-    return labels["score_value"].format(score=_number(round(score, 1), labels))
+    return labels["score_value"].format(score=_number(score, labels))
 
 
 def _format_date(day: date, labels: Mapping[str, str]) -> str:
@@ -362,6 +354,13 @@ def _w3c_datetime(moment: datetime) -> str:
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=UTC)
     return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _utc_naive(moment: datetime) -> datetime:
+    """UTC without tzinfo (WeasyPrint writes attachment dates as ``D:…Z`` from it)."""
+    if moment.tzinfo is None:
+        return moment
+    return moment.astimezone(UTC).replace(tzinfo=None)
 
 
 def _size_class(text: str, limits: tuple[int, int, int, int]) -> str:

@@ -6,7 +6,14 @@ from __future__ import annotations
 from typing import Any
 
 from certificates import completion, services
-from courses.sections import Section, register_course_section, register_dashboard_section
+from certificates.progress import Progress
+from certificates.progress_data import progress_for
+from courses.sections import (
+    Section,
+    register_course_section,
+    register_dashboard_section,
+    register_progress_provider,
+)
 
 COURSE_SECTION_ORDER = 90
 DASHBOARD_SECTION_ORDER = 20
@@ -44,7 +51,13 @@ def dashboard_section(user: Any) -> Section | None:
     return Section("certificates/_dashboard_section.html", {"rows": rows}, DASHBOARD_SECTION_ORDER)
 
 
+def learner_progress(user: Any, course: Any) -> Progress:
+    """The progress provider the course pages use (the same service as the certificate)."""
+    return progress_for(user.id, course)
+
+
 def register() -> None:
     """Idempotent; called when the certificates blueprint is imported."""
     register_course_section(course_section)
     register_dashboard_section(dashboard_section)
+    register_progress_provider(learner_progress)

@@ -1,5 +1,6 @@
 """Pages of the certificates feature: my certificates, downloads, public verification,
-revocation and the cohort ZIP. Thin: every rule is in ``certificates.services``."""
+revocation and the cohort ZIP. Thin: every rule is in ``certificates.services`` (and the
+modules it gathers)."""
 
 from __future__ import annotations
 
@@ -13,14 +14,16 @@ from flask import (
     redirect,
     render_template,
     request,
+    stream_with_context,
     url_for,
 )
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from certificates import demo as _demo  # noqa: F401  (registers the demo loader)
-from certificates import models, sections, services  # models: registers the tables
+from certificates import models, sections, services, uploads  # models: registers the tables
 from certificates.forms import CodeForm, RevokeForm, UploadForm
+from credentials import services as credentials
 from training.extensions import limiter
 from training.forms import EmptyForm
 
@@ -40,12 +43,14 @@ verify_limit = limiter.shared_limit(_verify_limit, scope="certificate-verify")
 @login_required
 def mine() -> str:
     certificates = services.certificates_of(current_user.id)
-    outdated = [c for c in certificates if c.is_valid and c.holder_name != current_user.full_name]
+    name = services.printed_name(current_user)
+    outdated = [c for c in certificates if c.is_valid and c.holder_name != name]
     return render_template(
         "certificates/mine.html",
         certificates=certificates,
         outdated=outdated,
         reissue_form=EmptyForm(),
+        with_credential=credentials.certificates_with_credentials([c.id for c in certificates]),
     )
 
 
@@ -77,8 +82,44 @@ def download(code: str) -> Response:
     response.headers["Content-Disposition"] = (
         f'attachment; filename="{services.pdf_filename(certificate)}"'
     )
-    response.headers["Cache-Control"] = "private, no-cache"
+    response.headers["Cache-Control"] = "no-store"
     response.set_etag(certificate.pdf_sha256)
+    return response.make_conditional(request)
+
+
+@bp.get("/certificates/<code>/credential.jwt")
+def credential_jwt(code: str) -> Response:
+    """The signed credential for a wallet (VC-JWT), exactly as issued."""
+    certificate, row = _credential_for_download(code)
+    return _credential_response(certificate, row.jwt, "application/vc+jwt", ".jwt")
+
+
+@bp.get("/certificates/<code>/credential.json")
+def credential_json(code: str) -> Response:
+    """The same credential decoded, as readable JSON (it carries no signature of its own)."""
+    certificate, row = _credential_for_download(code)
+    return _credential_response(certificate, credentials.decoded_json(row), "application/json")
+
+
+def _credential_for_download(code: str):  # noqa: ANN202 - (Certificate, IssuedCredential)
+    try:
+        certificate = services.certificate_for_download(current_user, code)
+    except services.NotAllowed:
+        abort(404)
+    row = credentials.credential_of_certificate(certificate.id)
+    if row is None:
+        abort(404)
+    return certificate, row
+
+
+def _credential_response(
+    certificate: models.Certificate, body: str, mimetype: str, suffix: str = ".json"
+) -> Response:
+    response = Response(body, mimetype=mimetype)
+    name = services.pdf_filename(certificate).removeprefix("certificate-").removesuffix(".pdf")
+    response.headers["Content-Disposition"] = f'attachment; filename="credential-{name}{suffix}"'
+    response.headers["Cache-Control"] = "private, no-cache"
+    response.set_etag(services.sha256_hex(body.encode("utf-8")))
     return response.make_conditional(request)
 
 
@@ -124,18 +165,20 @@ def verify_form() -> str | Response:
 
 @bp.post("/verify")
 @verify_limit
-def verify_upload() -> str:
+def verify_upload() -> Response:
     upload = UploadForm()
     checked = upload.validate_on_submit()
-    match = services.find_by_pdf(upload.pdf.data.read()) if checked else None
-    return render_template(
+    result = uploads.check_upload(upload.pdf.data.read()) if checked else None
+    page = render_template(
         "certificates/verify_form.html",
         form=CodeForm(formdata=None),
         upload=upload,
         not_found=False,
         checked=checked,
-        match=services.verification_of(match) if match is not None else None,
+        result=result,
     )
+    # Whoever uploads, the answer is about one person's certificate: no cache keeps it.
+    return Response(page, headers={"Cache-Control": "no-store"})
 
 
 @bp.get("/verify/<code>")
@@ -150,19 +193,26 @@ def verify(code: str) -> str:
 @bp.get("/verify/<code>.json")
 @verify_limit
 def verify_json(code: str) -> Response:
-    verification = services.verify(code)
-    if verification is None:
+    certificate = services.get_by_code(code)
+    if certificate is None:
         abort(404)
-    return jsonify(verification.to_json())
+    summary = credentials.summary_for_certificate(certificate.id)
+    return jsonify(
+        {
+            **services.verification_of(certificate).to_json(),
+            "credential": summary.to_json() if summary is not None else None,
+        }
+    )
 
 
 @bp.get("/cohorts/<int:cohort_id>/certificates.zip")
 def cohort_zip(cohort_id: int) -> Response:
     try:
-        filename, data = services.cohort_zip(current_user, cohort_id)
+        filename, chunks = services.cohort_zip(current_user, cohort_id)
     except services.NotAllowed:
         abort(404)
-    response = Response(data, mimetype="application/zip")
+    # Streamed: each PDF is sent as soon as it is written (certificates/export.py).
+    response = Response(stream_with_context(chunks), mimetype="application/zip")
     response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
     response.headers["Cache-Control"] = "private, no-store"
     return response
@@ -178,4 +228,5 @@ def _verification_page(
         can_download=services.can_download(current_user, certificate),
         revoke_form=(revoke_form or RevokeForm(formdata=None)) if can_revoke else None,
         verify_url=services.verify_url(certificate.code),
+        credential=credentials.summary_for_certificate(certificate.id),
     )

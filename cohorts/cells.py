@@ -12,11 +12,12 @@ from flask_babel import gettext as _
 from markupsafe import Markup, escape
 
 from cohorts.dashboard import Cell, Column, LearnerRow
+from training.numbers import format_percent
 
 
 class CellRenderer:
     def __init__(self) -> None:
-        self.percent_pattern = _("%(value)s %%", value="{}")
+        self.percents: dict[float, str] = {}  # each figure formatted once per page
         self.words = {
             "done": _("done"),
             "started": _("opened, not done"),
@@ -25,10 +26,15 @@ class CellRenderer:
             "failed": _("not passed"),
             "not_started": _("not started"),
             "attempts": _("attempts"),
+            "excused": _("excused"),
         }
 
     def percent(self, value: float) -> str:
-        return self.percent_pattern.format(round(value))
+        """The locale's percentage (``training.numbers``), cached: scores repeat a lot."""
+        shown = self.percents.get(value)
+        if shown is None:
+            shown = self.percents[value] = format_percent(value)
+        return shown
 
     def cell(self, cell: Cell) -> str:
         word = escape(self.words[cell.state])
@@ -49,6 +55,11 @@ class CellRenderer:
             return (
                 f'<td class="mc {css}"><span aria-hidden="true">{symbol} </span>{score}'
                 f'<span class="visually-hidden"> {word}</span>{detail}</td>'
+            )
+        if cell.state == "excused":
+            return (
+                f'<td class="mc ok excused"><span aria-hidden="true">✓ </span>'
+                f"<small>{word}</small></td>"
             )
         return f'<td class="mc none"><span aria-hidden="true">—</span>{hidden}'
 

@@ -10,6 +10,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from training.numbers import format_number, format_percent
+
 WIDTH = 640
 HEIGHT = 260
 MARGIN_LEFT = 40
@@ -21,7 +23,7 @@ PLOT_H = HEIGHT - MARGIN_BOTTOM - MARGIN_TOP
 
 @dataclass(frozen=True)
 class Bar:
-    label: str  # "40–59 %"
+    label: str  # "40–59%" (the locale's percent pattern)
     count: int
     x: float
     y: float
@@ -54,13 +56,22 @@ class Histogram:
 
 
 BINS: tuple[tuple[float, float, str], ...] = (
-    (0, 20, "0–19 %"),
-    (20, 40, "20–39 %"),
-    (40, 60, "40–59 %"),
-    (60, 80, "60–79 %"),
-    (80, 100, "80–99 %"),
-    (100, 100.01, "100 %"),
+    (0, 20, "0–19"),
+    (20, 40, "20–39"),
+    (40, 60, "40–59"),
+    (60, 80, "60–79"),
+    (80, 100, "80–99"),
+    (100, 100.01, "100"),
 )
+"""Bands of 20 %; each label is printed as a percentage in the reader's locale
+(``band_label``: ``0–19%``, ``0–19 %`` in French)."""
+
+
+def band_label(low: float, high: float) -> str:
+    """A band as the locale writes percentages: ``20–39%`` (``20–39 %`` in French)."""
+    if high > 100:
+        return format_percent(100)
+    return format_percent(high - 1).replace(format_number(high - 1), f"{low:g}–{high - 1:g}", 1)
 
 
 def bin_counts(values: Iterable[float]) -> list[int]:
@@ -87,11 +98,11 @@ def histogram(chart_id: str, title: str, summary: str, values: Iterable[float]) 
     slot = PLOT_W / len(BINS)
     baseline = HEIGHT - MARGIN_BOTTOM
     bars = []
-    for i, ((_low, _high, label), count) in enumerate(zip(BINS, counts, strict=True)):
+    for i, ((low, high, _label), count) in enumerate(zip(BINS, counts, strict=True)):
         height = PLOT_H * count / top
         bars.append(
             Bar(
-                label=label,
+                label=band_label(low, high),
                 count=count,
                 x=round(MARGIN_LEFT + i * slot + slot * 0.15, 1),
                 y=round(baseline - height, 1),

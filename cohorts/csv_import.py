@@ -1,8 +1,11 @@
 """Import a roster (``email,name`` rows) into a cohort: check the whole file, then write it all.
 
 Parsing is pure and reports every bad row with its line number; the import itself runs only on
-a file without problems, in one transaction, so a file is never half-imported. Invitations
-(set-password links) are mailed after the commit.
+a file without problems, in one transaction, so a file is never half-imported. Nobody joins the
+cohort by being imported: every row becomes a pending invitation (``cohorts.membership``) that
+the learner accepts or declines, and the summary counts invitations the same way whether an
+address had an account or not. New addresses get an account and a set-password link, existing
+ones a mail about the invitation; mails go after the commit.
 """
 
 from __future__ import annotations
@@ -16,10 +19,17 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 import training.forms  # noqa: F401 - lets email-validator accept the reserved .test domain
-from cohorts.services import add_member
+from cohorts.membership import invite, mail_invitation
 from training.accounts import normalise_email, send_token_mail
 from training.extensions import db
 from training.models import Cohort, TokenPurpose, User
+from training.text_safety import MESSAGE as UNSAFE_NAME_MESSAGE
+from training.text_safety import (
+    clean_name,
+    unprintable_characters,
+    unprintable_message,
+    unsafe_characters,
+)
 
 MAX_ROWS = 2000
 HEADER_EMAIL = {"email", "e-mail", "mail", "courriel", "adresse e-mail", "adresse email"}
@@ -51,8 +61,7 @@ class Roster:
 
 @dataclass(frozen=True)
 class ImportSummary:
-    created: list[str]
-    enrolled: list[str]
+    invited: list[str]  # new and existing accounts alike, in file order
     already_members: list[str]
 
 
@@ -117,6 +126,13 @@ def parse_roster(data: bytes) -> Roster:
     return roster
 
 
+def one_row(email: str, name: str) -> bytes:
+    """A one-line roster, so inviting one address takes exactly the CSV path."""
+    buffer = io.StringIO()
+    csv.writer(buffer).writerow([email.strip(), name.strip()])
+    return buffer.getvalue().encode("utf-8")
+
+
 def _check_row(
     cells: list[str], email_col: int, name_col: int, seen: dict[str, int], line: int
 ) -> RosterRow | RowProblem:
@@ -134,17 +150,23 @@ def _check_row(
         return RowProblem(line, _("“%(email)s” is not a valid email address.", email=raw_email))
     if len(name) > 160:
         return RowProblem(line, _("The name is longer than 160 characters."))
+    if unsafe_characters(name):
+        return RowProblem(line, str(UNSAFE_NAME_MESSAGE))
+    if unprintable_characters(name):
+        return RowProblem(line, unprintable_message(unprintable_characters(name)))
     if email in seen:
         return RowProblem(
             line, _("%(email)s already appears on line %(line)d.", email=email, line=seen[email])
         )
     seen[email] = line
-    return RosterRow(line=line, email=email, name=name)
+    return RosterRow(line=line, email=email, name=clean_name(name))
 
 
-def import_roster(cohort: Cohort, roster: Roster, language: str = "en") -> ImportSummary:
-    """Create the missing accounts, add everyone to the cohort and its course, in one
-    transaction; then mail each new account an invitation to choose a password."""
+def import_roster(
+    cohort: Cohort, roster: Roster, language: str = "en", *, trainer: User | None = None
+) -> ImportSummary:
+    """Create the missing accounts and invite every row to the cohort, in one transaction;
+    then mail new accounts a set-password link and existing ones their invitation."""
     if not roster.ok:
         raise ValueError("import_roster needs a roster without problems")
     emails = [row.email for row in roster.rows]
@@ -153,7 +175,8 @@ def import_roster(cohort: Cohort, roster: Roster, language: str = "en") -> Impor
         for user in db.session.execute(select(User).where(User.email.in_(emails))).scalars()
     }
     created: list[User] = []
-    enrolled: list[str] = []
+    to_tell: list[User] = []
+    invited: list[str] = []
     already: list[str] = []
     try:
         for row in roster.rows:
@@ -171,17 +194,19 @@ def import_roster(cohort: Cohort, roster: Roster, language: str = "en") -> Impor
                 db.session.add(user)
                 db.session.flush()
                 created.append(user)
-            if add_member(cohort, user):
-                if user not in created:
-                    enrolled.append(user.email)
-            else:
+            result = invite(cohort, user, trainer)
+            if result is None:
                 already.append(user.email)
+                continue
+            invited.append(user.email)
+            if result.new and user not in created:
+                to_tell.append(user)
         db.session.commit()
     except Exception:
         db.session.rollback()
         raise
     for user in created:
         send_token_mail(user, TokenPurpose.INVITE)
-    return ImportSummary(
-        created=[u.email for u in created], enrolled=enrolled, already_members=already
-    )
+    for user in to_tell:
+        mail_invitation(user, cohort)
+    return ImportSummary(invited=invited, already_members=already)

@@ -1,15 +1,14 @@
 """The cohort dashboard: every learner's progress, scores, last activity and risk, at once.
 
-Built from a handful of set-based queries (members, module progress, counted quiz attempts,
-role-play runs, certificates), each filtered by the cohort's membership subquery, so the number
-of SQL statements does not depend on the cohort's size. Grades are computed here from the
-loaded rows with the quiz's own grading method, rather than per learner through the quiz
-services (which would run queries per learner).
+Built from a handful of set-based queries (members, the progress service's four, last activity,
+certificates), each filtered by the cohort's membership subquery, so the number of SQL
+statements does not depend on the cohort's size. Each learner's standing is the progress
+service's (``certificates.progress``), computed from those rows: the same figures and words as
+the learner's own pages.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -19,16 +18,17 @@ from flask import current_app
 from sqlalchemy import Select, func, select, union_all
 
 from certificates.models import Certificate, Status
+from certificates.progress import Item, Progress, needs_second_chance
+from certificates.progress_data import empty_progress, progress_of_users
 from courses.catalogue import Course
 from courses.models import ModuleProgress
 from courses.roleplay_models import RoleplayRun
-from quizzes.grading import compute_grade
-from quizzes.models import SUBMITTED, Attempt
+from quizzes.models import Attempt
 from training.extensions import db
 from training.models import Cohort, CohortMember, User
 from training.timeutil import utcnow
 
-CellState = Literal["done", "started", "not_started", "passed", "failed", "in_progress"]
+CellState = Literal["done", "started", "not_started", "passed", "failed", "in_progress", "excused"]
 SORTS = ("name", "progress", "activity", "risk")
 FILTERS = ("all", "at_risk", "not_started", "completed")
 
@@ -70,7 +70,8 @@ class LearnerRow:
     user: User
     joined_at: datetime
     cells: dict[tuple[str, str], Cell] = field(default_factory=dict)
-    progress: float = 0.0  # percent of the completion requirements met
+    progress: float = 0.0  # percent of the completion requirements met (standing.percent)
+    standing: Progress | None = None  # the progress service's view of this learner
     last_activity: datetime | None = None
     quiz_grades: dict[str, QuizGrade] = field(default_factory=dict)
     roleplay_best: dict[str, float] = field(default_factory=dict)
@@ -78,7 +79,9 @@ class LearnerRow:
     complete: bool = False
     started: bool = False
     overdue: bool = False
-    risk_reasons: list[str] = field(default_factory=list)  # "inactive", "quiz_failed:<stem>"
+    # "inactive", "quiz_failed:<stem>", "needs_attempt:<kind>:<key>"
+    risk_reasons: list[str] = field(default_factory=list)
+    second_chances: list[tuple[str, str]] = field(default_factory=list)  # (kind, key) blocked
 
     @property
     def at_risk(self) -> bool:
@@ -91,6 +94,11 @@ class LearnerRow:
     @property
     def inactive(self) -> bool:
         return "inactive" in self.risk_reasons
+
+    @property
+    def needs_second_chance(self) -> bool:
+        """The "needs an extra attempt" flag (``certificates.progress.needs_second_chance``)."""
+        return bool(self.second_chances)
 
 
 @dataclass
@@ -113,6 +121,7 @@ class Dashboard:
             "not_started": sum(not r.started for r in self.rows),
             "completed": sum(r.complete for r in self.rows),
             "overdue": sum(r.overdue for r in self.rows),
+            "second_chance": sum(r.needs_second_chance for r in self.rows),
         }
 
 
@@ -134,22 +143,12 @@ def columns_of(course: Course) -> list[Column]:
     return columns
 
 
-def quiz_grade(
-    submitted: list[Any], used: int, method: str, pass_mark: float, allowed: int | None
-) -> QuizGrade:
-    """The grade over counted, submitted attempts (oldest first) by the quiz's method; the
-    same rules as ``quizzes.services.standing``, applied to rows already loaded."""
-    grade = compute_grade([a.percent or 0.0 for a in submitted], method)
-    passed = grade is not None and grade >= pass_mark
-    exhausted = allowed is not None and used >= allowed
-    all_failed = not passed and (
-        exhausted or (bool(submitted) and not any(a.passed for a in submitted))
-    )
-    return QuizGrade(grade, passed, used, allowed, all_failed, exhausted)
-
-
 def build(cohort: Cohort, course: Course, *, now: datetime | None = None) -> Dashboard:
-    """Everything the dashboard, the charts and the gradebook show, in bounded queries."""
+    """Everything the dashboard, the charts and the gradebook show, in bounded queries.
+
+    Each learner's standing comes from the one progress service (``certificates.progress``),
+    loaded for the whole cohort at once: the matrix, the learner's own pages and the
+    certificate can never disagree."""
     now = now or utcnow()
     at_risk_days = int(current_app.config.get("AT_RISK_DAYS", 14))
     slug = course.slug
@@ -163,51 +162,7 @@ def build(cohort: Cohort, course: Course, *, now: datetime | None = None) -> Das
     ):
         rows[user.id] = LearnerRow(user=user, joined_at=member.joined_at)
 
-    # Plain rows without timestamps rather than ORM objects: thousands of them per page, and
-    # turning SQLite's datetime strings into datetimes is what costs most. The latest activity
-    # per learner comes from one aggregate query instead.
-    progress: dict[int, dict[str, bool]] = defaultdict(dict)
-    for user_id, stem, done in db.session.execute(
-        select(
-            ModuleProgress.user_id,
-            ModuleProgress.module_stem,
-            ModuleProgress.completed_at.is_not(None),
-        ).where(ModuleProgress.course_slug == slug, ModuleProgress.user_id.in_(members))
-    ):
-        progress[user_id][stem] = bool(done)
-
-    attempts: dict[int, dict[str, list[Any]]] = defaultdict(lambda: defaultdict(list))
-    open_attempts: dict[int, set[str]] = defaultdict(set)
-    for attempt in db.session.execute(
-        select(
-            Attempt.user_id, Attempt.quiz_stem, Attempt.status, Attempt.percent, Attempt.passed,
-        )
-        .where(
-            Attempt.course_slug == slug,
-            Attempt.user_id.in_(members),
-            Attempt.practice.is_(False),
-        )
-        .order_by(Attempt.user_id, Attempt.quiz_stem, Attempt.number)
-    ):  # fmt: skip
-        if attempt.status == SUBMITTED:
-            attempts[attempt.user_id][attempt.quiz_stem].append(attempt)
-        else:
-            open_attempts[attempt.user_id].add(attempt.quiz_stem)
-
-    best: dict[int, dict[str, float]] = defaultdict(dict)
-    started_runs: dict[int, set[str]] = defaultdict(set)
-    for user_id, scenario_slug, percent, finished in db.session.execute(
-        select(
-            RoleplayRun.user_id,
-            RoleplayRun.scenario_slug,
-            RoleplayRun.percent,
-            RoleplayRun.finished_at.is_not(None),
-        ).where(RoleplayRun.course_slug == slug, RoleplayRun.user_id.in_(members))
-    ):
-        started_runs[user_id].add(scenario_slug)
-        if finished and percent is not None:
-            best[user_id][scenario_slug] = max(best[user_id].get(scenario_slug, 0.0), percent)
-
+    progress = progress_of_users(course, members)
     last_activity = _last_activity(slug, members)
 
     certificates: dict[int, Certificate] = {}
@@ -223,26 +178,13 @@ def build(cohort: Cohort, course: Course, *, now: datetime | None = None) -> Das
         certificates[certificate.user_id] = certificate
 
     columns = columns_of(course)
-    rules = course.completion
-    quizzes = {
-        m.stem: (
-            q.settings.grading,
-            q.settings.pass_mark if q.settings.pass_mark is not None else rules.pass_mark,
-            q.settings.max_attempts,
-        )
-        for m, q in course.quizzes()
-    }
+    nothing_yet = empty_progress(course)
     today = now.date()
     for user_id, row in rows.items():
-        _fill_row(
-            row, columns, rules, quizzes, progress.get(user_id, {}),
-            attempts.get(user_id, {}), open_attempts.get(user_id, set()),
-            best.get(user_id, {}), started_runs.get(user_id, set()),
-        )  # fmt: skip
+        _fill_row(row, columns, progress.get(user_id, nothing_yet))
         row.certificate = certificates.get(user_id)
         if row.certificate is not None:
             row.complete = True
-            row.progress = 100.0
         row.last_activity = last_activity.get(user_id)
         row.started = row.last_activity is not None
         _assess(row, cohort, now, at_risk_days)
@@ -275,62 +217,52 @@ def _last_activity(slug: str, members: Select[Any]) -> dict[int, datetime]:
     return result
 
 
-def _fill_row(
-    row: LearnerRow,
-    columns: list[Column],
-    rules,  # noqa: ANN001 - CompletionRules
-    quizzes: dict[str, tuple[str, float, int | None]],
-    progress: dict[str, bool],
-    attempts: dict[str, list[Any]],
-    open_attempts: set[str],
-    best: dict[str, float],
-    started_runs: set[str],
-) -> None:
-    required_done = 0
-    required = 0
+def cell_of(item: Item) -> Cell:
+    """The matrix cell of one progress item (a symbol or a score, and a word)."""
+    if item.kind == "module":
+        cell = DONE if item.state == "done" else STARTED if item.state == "started" else NOT_STARTED
+    elif item.score is not None:
+        detail = ""
+        if item.kind == "quiz":
+            detail = f"{item.used}/{item.allowed}" if item.allowed else str(item.used)
+        cell = Cell("passed" if item.passed else "failed", item.score, detail)
+    else:
+        cell = IN_PROGRESS if item.state == "in_progress" else NOT_STARTED
+    if item.excused is not None and not item.passed:
+        return Cell("excused", cell.score, cell.detail)
+    return cell
+
+
+def _fill_row(row: LearnerRow, columns: list[Column], progress: Progress) -> None:
+    row.standing = progress
     for column in columns:
-        if column.kind == "module":
-            done_flag = progress.get(column.key)
-            cell = DONE if done_flag else NOT_STARTED if done_flag is None else STARTED
-            done = bool(done_flag)
-        elif column.kind == "quiz":
-            method, pass_mark, allowed_attempts = quizzes[column.key]
-            submitted = attempts.get(column.key, [])
-            used = len(submitted) + (column.key in open_attempts)
-            graded = quiz_grade(submitted, used, method, pass_mark, allowed_attempts)
-            row.quiz_grades[column.key] = graded
-            allowed = graded.attempts_allowed
-            detail = f"{graded.attempts_used}/{allowed}" if allowed else str(graded.attempts_used)
-            if graded.grade is not None:
-                cell = Cell("passed" if graded.passed else "failed", graded.grade, detail)
-            else:
-                cell = IN_PROGRESS if column.key in open_attempts else NOT_STARTED
-            done = graded.passed
-        else:
-            score = best.get(column.key)
-            row.roleplay_best[column.key] = score  # type: ignore[assignment]
-            if score is not None:
-                passed = score >= rules.roleplay_min_score
-                cell = Cell("passed" if passed else "failed", score)
-            else:
-                cell = IN_PROGRESS if column.key in started_runs else NOT_STARTED
-            done = cell.state == "passed"
-        row.cells[(column.kind, column.key)] = cell
-        if column.required:
-            required += 1
-            required_done += done
-    if required == 0:  # nothing required: progress is reading the modules
-        modules = [c for c in columns if c.kind == "module"]
-        required = len(modules)
-        required_done = sum(row.cells[("module", c.key)].state == "done" for c in modules)
-    row.progress = 100.0 * required_done / required if required else 0.0
-    row.complete = required > 0 and required_done == required
+        item = progress.item(column.kind, column.key)
+        if item is None:  # the course changed between loading and now: nothing recorded
+            row.cells[(column.kind, column.key)] = NOT_STARTED
+            continue
+        row.cells[(column.kind, column.key)] = cell_of(item)
+        if item.kind == "quiz":
+            exhausted = item.allowed is not None and item.used >= item.allowed
+            row.quiz_grades[item.key] = QuizGrade(
+                item.score,
+                item.passed,
+                item.used,
+                item.allowed,
+                not item.passed and (exhausted or item.score is not None),
+                exhausted,
+            )
+        elif item.kind == "roleplay":
+            row.roleplay_best[item.key] = item.score  # type: ignore[assignment]
+    row.progress = progress.percent
+    row.complete = progress.complete
+    row.second_chances = [(i.kind, i.key) for i in needs_second_chance(progress)]
 
 
 def _assess(row: LearnerRow, cohort: Cohort, now: datetime, at_risk_days: int) -> None:
     """At risk: no activity for AT_RISK_DAYS (counted from joining when nothing was done yet,
-    and never before the cohort starts), or a quiz failed on every attempt with no attempt left
-    to pass it. Overdue: the cohort's end date has passed and the course is not complete."""
+    and never before the cohort starts), a quiz with unlimited attempts failed every time, or a
+    requirement that needs a second chance (no attempt or run left: ``needs_second_chance``).
+    Overdue: the cohort's end date has passed and the course is not complete."""
     today = now.date()
     if row.complete:
         return
@@ -342,9 +274,12 @@ def _assess(row: LearnerRow, cohort: Cohort, now: datetime, at_risk_days: int) -
     if now - reference > timedelta(days=at_risk_days):
         row.risk_reasons.append("inactive")
     for stem, graded in row.quiz_grades.items():
-        if graded.all_failed and (graded.exhausted or graded.attempts_allowed is None):
-            # With attempts left the learner can still pass: not (yet) a reason for concern.
+        if graded.all_failed and graded.attempts_allowed is None:
+            # Unlimited attempts, none passed yet: worth a word. With attempts left the learner
+            # can still pass; with none left, the row says it needs a second chance.
             row.risk_reasons.append(f"quiz_failed:{stem}")
+    for kind, key in row.second_chances:
+        row.risk_reasons.append(f"needs_attempt:{kind}:{key}")
 
 
 def _name_key(user: User) -> tuple[str, str]:

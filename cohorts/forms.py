@@ -5,8 +5,8 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
-from wtforms import DateField, SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Length, Optional, ValidationError
+from wtforms import DateField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
 
 class CohortForm(FlaskForm):
@@ -50,4 +50,48 @@ class ImportForm(FlaskForm):
             "a header line is optional."
         ),
         render_kw={"accept": ".csv,text/csv,text/plain"},
+    )
+
+
+class SecondChanceForm(FlaskForm):
+    """A trainer's second chance for one learner (the choices come from the learner's progress)."""
+
+    action = SelectField(_l("Second chance"), validators=[DataRequired()], choices=[])
+    attempts = IntegerField(
+        _l("Extra attempts"),
+        default=1,
+        validators=[Optional(), NumberRange(min=1, max=5)],
+        description=_l("Only for extra quiz attempts: from 1 to 5."),
+        render_kw={"min": 1, "max": 5, "inputmode": "numeric"},
+    )
+    reason = TextAreaField(
+        _l("Reason"),
+        validators=[DataRequired(), Length(min=3, max=1000)],
+        description=_l(
+            "Kept in the record, shown in the gradebook and sent to the learner. "
+            "For example: “absent for illness, module read again with me on 3 May”."
+        ),
+        render_kw={"rows": 3, "maxlength": 1000},
+    )
+
+
+class InviteOneForm(FlaskForm):
+    """Invite one learner by address (the same path as a one-line CSV file)."""
+
+    email = StringField(
+        _l("Email"), validators=[DataRequired(), Length(max=254)],
+        render_kw={"autocomplete": "off", "type": "email"},
+    )  # fmt: skip
+    name = StringField(
+        _l("Full name"),
+        validators=[DataRequired(), Length(max=160)],
+        description=_l("Used only if the address has no account yet."),
+    )
+
+
+class RemoveLearnerForm(FlaskForm):
+    reason = TextAreaField(
+        _l("Reason"),
+        validators=[DataRequired(), Length(max=500)],
+        description=_l("Kept in the audit log. The learner's work is kept."),
     )

@@ -2,20 +2,31 @@
 
 UTF-8 with a BOM so spreadsheet programs read accents right; every cell that a spreadsheet
 would take for a formula (starting with =, +, -, @, a tab or a carriage return) is neutralised
-with a leading single quote (OWASP "CSV injection").
+with a leading single quote (OWASP "CSV injection"). Figures are the progress service's, printed
+by ``training.numbers`` in the trainer's language (``33,3`` in French), one decimal at most;
+counts are separate columns rather than "7/26", which a spreadsheet would read as a date.
+
+The file is streamed: :func:`gradebook_chunks` yields the header, then ``ROWS_PER_CHUNK`` rows at
+a time, encoded as they are written, so the response starts at once and no copy of the whole
+file is ever held (the rows come from the dashboard's data, built once before the first byte).
 """
 
 from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Iterator
 from datetime import datetime
 
 from flask_babel import gettext as _
+from flask_babel import ngettext
 
+from certificates.progress import GrantFact, Progress
 from cohorts.dashboard import Dashboard
+from training.numbers import format_number
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+ROWS_PER_CHUNK = 200
 
 
 def neutralise(value: object) -> str:
@@ -25,39 +36,105 @@ def neutralise(value: object) -> str:
     return text
 
 
-def _percent(value: float | None) -> str:
-    return "" if value is None else f"{round(value, 1):g}"
+def _number(value: float | None) -> str:
+    return "" if value is None else format_number(value)
 
 
 def _when(value: datetime | None) -> str:
     return value.strftime("%Y-%m-%d %H:%M") if value else ""
 
 
+def grant_text(grant: GrantFact, progress: Progress) -> str:
+    """One second chance, in a line: when, what, for which requirement, why, by whom."""
+    item = progress.item(grant.target, grant.key)
+    name = item.title if item is not None else grant.key
+    if grant.kind == "extra_attempts":
+        what = ngettext(
+            "%(num)d extra attempt at the quiz %(name)s",
+            "%(num)d extra attempts at the quiz %(name)s",
+            grant.amount,
+            name=name,
+        )
+    elif grant.kind == "reopen_roleplay":
+        what = _("role-play %(name)s reopened", name=name)
+    else:
+        what = _("%(name)s excused", name=name)
+    when = grant.granted_at.strftime("%Y-%m-%d") if grant.granted_at else ""
+    return f"{when} {what} — {grant.reason} ({grant.granted_by})"
+
+
 def gradebook_csv(dashboard: Dashboard) -> bytes:
+    """The whole gradebook as one bytes object (the view streams :func:`gradebook_chunks`)."""
+    return b"".join(gradebook_chunks(dashboard))
+
+
+def gradebook_chunks(dashboard: Dashboard) -> Iterator[bytes]:
+    """The gradebook CSV as UTF-8 chunks: the BOM and header first, then rows in batches."""
     course = dashboard.course
     quizzes = [(m.stem, m.index) for m, _q in course.quizzes()]
+    sample = dashboard.rows[0].standing if dashboard.rows else None
     header = [_("Name"), _("Email"), _("Progress (%)")]
+    if sample is not None:
+        header += [
+            _("Requirements met (of %(n)d)", n=sample.total),
+            _("Modules done (of %(n)d)", n=sample.modules.total),
+            _("Quizzes passed (of %(n)d)", n=sample.quizzes.total),
+            _("Role-plays passed (of %(n)d)", n=sample.roleplays.total),
+        ]
     header += [_("Quiz %(n)d (%%)", n=index) + f" {stem}" for stem, index in quizzes]
     header += [_("Role-play (best %)") + f" {s.slug}" for s in course.roleplays]
     header += [
+        _("Second chances"),
+        _("Needs an extra attempt"),
         _("Certificate code"),
         _("Certificate status"),
         _("Last activity (UTC)"),
         _("At risk"),
     ]
+    labels = {
+        "valid": _("valid"),
+        "not_issued": _("not issued yet"),
+        "not_complete": _("not complete"),
+        "yes": _("yes"),
+        "no": _("no"),
+    }
     out = io.StringIO(newline="")
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow([neutralise(h) for h in header])
-    for row in dashboard.rows:
-        cells: list[object] = [row.user.full_name, row.user.email, _percent(row.progress)]
-        cells += [_percent(row.quiz_grades[stem].grade) for stem, _i in quizzes]
-        cells += [_percent(row.roleplay_best.get(s.slug)) for s in course.roleplays]
+    yield "\ufeff".encode() + _take(out)
+    for number, row in enumerate(dashboard.rows, start=1):
+        standing = row.standing
+        cells: list[object] = [row.user.full_name, row.user.email, _number(row.progress)]
+        if standing is not None:
+            cells += [
+                standing.met_count,
+                standing.modules.count,
+                standing.quizzes.count,
+                standing.roleplays.count,
+            ]
+        cells += [_number(row.quiz_grades[stem].grade) for stem, _i in quizzes]
+        cells += [_number(row.roleplay_best.get(s.slug)) for s in course.roleplays]
+        grants = standing.grants if standing is not None else ()
+        cells.append("; ".join(grant_text(g, standing) for g in grants) if standing else "")
+        cells.append(labels["yes"] if row.needs_second_chance else labels["no"])
         if row.certificate is not None:
-            cells += [row.certificate.code, _("valid")]
+            cells += [row.certificate.code, labels["valid"]]
         elif row.complete:
-            cells += ["", _("not issued yet")]
+            cells += ["", labels["not_issued"]]
         else:
-            cells += ["", _("not complete")]
-        cells += [_when(row.last_activity), _("yes") if row.at_risk else _("no")]
+            cells += ["", labels["not_complete"]]
+        cells += [_when(row.last_activity), labels["yes"] if row.at_risk else labels["no"]]
         writer.writerow([neutralise(c) for c in cells])
-    return "\ufeff".encode() + out.getvalue().encode("utf-8")
+        if number % ROWS_PER_CHUNK == 0:
+            yield _take(out)
+    rest = _take(out)
+    if rest:
+        yield rest
+
+
+def _take(out: io.StringIO) -> bytes:
+    """What was written to ``out`` since the last take, encoded; ``out`` is emptied."""
+    data = out.getvalue().encode("utf-8")
+    out.seek(0)
+    out.truncate()
+    return data

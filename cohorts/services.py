@@ -80,6 +80,12 @@ def cohort_for(user: User, cohort_id: int) -> Cohort | None:
     return None
 
 
+def cohort_or_none(cohort_id: int) -> Cohort | None:
+    """The cohort by id, whoever asks (for the learner's own pages: membership is checked
+    there)."""
+    return db.session.get(Cohort, cohort_id)
+
+
 def cohort_by_code(code: str) -> Cohort | None:
     normalised = normalise_code(code)
     if not normalised:

@@ -17,6 +17,7 @@ from flask import (
     render_template,
     request,
     session,
+    stream_with_context,
     url_for,
 )
 from flask_babel import format_date, format_datetime, ngettext
@@ -25,12 +26,20 @@ from flask_login import current_user
 from werkzeug.wrappers import Response
 from wtforms import SelectChoice
 
-from cohorts import charts, csv_import, deadlines, gradebook, insight, learner_detail, services
+from cohorts import (
+    charts,
+    csv_import,
+    deadlines,
+    gradebook,
+    insight,
+    membership,
+    services,
+)
 from cohorts import dashboard as dashboard_data
 from cohorts import demo as _demo  # noqa: F401  (registers the demo loader)
 from cohorts.cells import CellRenderer
 from cohorts.codes import display_code
-from cohorts.forms import CohortForm, ImportForm
+from cohorts.forms import CohortForm, ImportForm, InviteOneForm
 from courses.catalogue import Course
 from courses.loader import get_course
 from courses.sections import register_course_section, register_dashboard_section
@@ -189,25 +198,30 @@ def import_roster(cohort_id: int) -> str | Response:
         if roster.ok:
             course = get_course(cohort.course_slug)
             summary = csv_import.import_roster(
-                cohort, roster, language=course.language if course else "en"
+                cohort, roster, language=course.language if course else "en", trainer=current_user
             )
             # The session is a cookie (4 KB): counts, and only the first addresses of each list.
+            # Invitations are one list: nothing says which addresses already had an account.
             session[IMPORT_SUMMARY_KEY] = {
                 "cohort": cohort.id,
                 **{
                     key: {"count": len(emails), "sample": emails[:SUMMARY_SAMPLE]}
                     for key, emails in (
-                        ("created", summary.created),
-                        ("enrolled", summary.enrolled),
+                        ("invited", summary.invited),
                         ("already", summary.already_members),
                     )
                 },
             }
             return redirect(url_for("cohorts.import_done", cohort_id=cohort.id))
         problems = roster.problems
-    return render_template("cohorts/import.html", cohort=cohort, form=form, problems=problems), (
-        422 if problems else 200
-    )  # type: ignore[return-value]
+    page = render_template(
+        "cohorts/import.html",
+        cohort=cohort,
+        form=form,
+        invite_form=InviteOneForm(formdata=None),
+        problems=problems,
+    )
+    return page, (422 if problems else 200)  # type: ignore[return-value]
 
 
 @bp.get("/cohorts/<int:cohort_id>/import/done")
@@ -274,19 +288,9 @@ def dashboard(cohort_id: int) -> str:
         action_form=EmptyForm(),
         cells=CellRenderer(),
         join_url=url_for("cohorts.join", code=cohort.join_code, _external=True),
+        pending_invitations=membership.pending_count(cohort),
         zip_endpoint="certificates.cohort_zip" in current_app.view_functions,
     )
-
-
-@bp.get("/cohorts/<int:cohort_id>/learners/<int:user_id>")
-@trainer_required
-def learner(cohort_id: int, user_id: int) -> str:
-    cohort = _cohort_or_404(cohort_id)
-    course = _course_or_404(cohort)
-    detail = learner_detail.build(cohort, course, user_id)
-    if detail is None:
-        abort(404)
-    return render_template("cohorts/learner.html", cohort=cohort, detail=detail, course=course)
 
 
 @bp.get("/cohorts/<int:cohort_id>/insight")
@@ -304,10 +308,10 @@ def group_insight(cohort_id: int) -> str:
 def gradebook_csv(cohort_id: int) -> Response:
     cohort = _cohort_or_404(cohort_id)
     course = _course_or_404(cohort)
-    body = gradebook.gradebook_csv(dashboard_data.build(cohort, course))
+    chunks = gradebook.gradebook_chunks(dashboard_data.build(cohort, course))
     filename = f"gradebook-{course.slug}-cohort-{cohort.id}.csv"
     return Response(
-        body,
+        stream_with_context(chunks),
         mimetype="text/csv",
         headers={
             "Content-Disposition": f'attachment; filename="{filename}"',
@@ -364,3 +368,7 @@ def join(code: str) -> str | Response:
     return render_template(
         "cohorts/join.html", cohort=cohort, course=course, form=form, member=member
     )
+
+
+# The learner page and its second chances are in their own module, on this blueprint.
+from cohorts import learner_views as _learner_views  # noqa: E402, F401

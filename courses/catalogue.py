@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from courses.roleplay import Scenario
+from courses.scenario import DEFAULT_PASSING_OUTCOMES, Scenario
 from quizzes.model import Quiz
 from training.content_blocks import Block
 from training.markdown import TocEntry
@@ -32,13 +32,21 @@ class Module:
 
 @dataclass(frozen=True)
 class CompletionRules:
-    """What a learner must do for the certificate, with "all"/"none" resolved to explicit keys."""
+    """What a learner must do for the certificate, with "all"/"none" resolved to explicit keys.
+
+    A role-play run passes when its outcome is in ``roleplay_outcomes``, it took no critical
+    choice and it reaches ``roleplay_min_score``. ``roleplay_max_runs`` (None: unlimited) is how
+    many runs of a required role-play a learner may finish without passing before a trainer
+    reopens it.
+    """
 
     pass_mark: float
     modules: tuple[str, ...]
     quizzes: tuple[str, ...]
     roleplays: tuple[str, ...]
     roleplay_min_score: float
+    roleplay_outcomes: tuple[str, ...] = DEFAULT_PASSING_OUTCOMES
+    roleplay_max_runs: int | None = None
 
 
 @dataclass(frozen=True)

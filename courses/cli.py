@@ -1,4 +1,9 @@
-"""``flask courses check [PATH]``: validate course folders and print every problem."""
+"""``flask courses check [--strict] [PATH]``: validate course folders and print every problem.
+
+Warnings (the checker's lints among them: scenarios easy to game or unsafe to pass, quizzes whose
+key can be copied, hours that do not match the content) do not fail the check; ``--strict``
+prints them as errors and fails, for a CI job that holds content to the assessment rules.
+"""
 
 from __future__ import annotations
 
@@ -9,10 +14,9 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 
-from courses.catalogue import Course
-from courses.estimate import estimate_course, hours_warning
 from courses.loader import course_folders, errors_in, load_course
-from training.content_source import ContentError, Problem, line_of, load_yaml_file
+from courses.problems import strict as as_error
+from training.content_source import Problem
 
 courses_cli = AppGroup("courses", help="Course content tools.")
 
@@ -26,8 +30,11 @@ def _shown(path: Path) -> str:
     return str(path) if relative.startswith("..") else relative
 
 
-def check_path(path: Path, shown: str) -> tuple[list[Problem], list[str]]:
-    """Every problem under ``path`` (a course folder or a folder of courses) and a summary."""
+def check_path(path: Path, shown: str, *, strict: bool = False) -> tuple[list[Problem], list[str]]:
+    """Every problem under ``path`` (a course folder or a folder of courses) and a summary.
+
+    ``strict`` turns every warning into an error (``warning:`` becomes ``error:``).
+    """
     shown = shown.rstrip("/") or "/"
     if (path / "course.yaml").is_file():
         folders = [(path, shown)]
@@ -39,10 +46,12 @@ def check_path(path: Path, shown: str) -> tuple[list[Problem], list[str]]:
     summary: list[str] = []
     for folder, display in folders:
         course, found = load_course(folder, display)
-        if course is not None:
-            found += _hours_problems(course, display)
+        if strict:
+            found = [as_error(problem) for problem in found]
         problems += found
-        if course is not None:
+        if course is not None and strict and found:
+            summary.append(f"{display}: {len(found)} errors under --strict")
+        elif course is not None:
             summary.append(
                 f"{display}: ok ({len(course.modules)} modules, {len(course.quizzes())} quizzes,"
                 f" {len(course.roleplays)} role-plays"
@@ -53,33 +62,22 @@ def check_path(path: Path, shown: str) -> tuple[list[Problem], list[str]]:
     return problems, summary
 
 
-def _hours_problems(course: Course, display: str) -> list[Problem]:
-    """The warning when the course's ``hours`` is not honest (see courses.estimate)."""
-    message = hours_warning(course.hours, estimate_course(course))
-    if message is None:
-        return []
-    try:
-        line = line_of(load_yaml_file(course.path / "course.yaml"), "hours")
-    except (ContentError, OSError):  # read a moment ago; changed since
-        line = 1
-    return [Problem(f"{display}/course.yaml", line, message)]
-
-
 @courses_cli.command("check")
+@click.option("--strict", is_flag=True, help="Count warnings as errors (and fail on them).")
 @click.argument("path", required=False, type=click.Path(file_okay=False, path_type=Path))
-def check_command(path: Path | None) -> None:
+def check_command(path: Path | None, strict: bool) -> None:
     """Validate PATH (a course folder or a folder of courses; default: COURSES_DIR).
 
-    Prints one ``path:line: message`` per problem; warnings do not fail. Exit status 1 when
-    any error is found, 0 when every course is valid.
+    Prints one ``path:line: message`` per problem; warnings do not fail unless --strict.
+    Exit status 1 when any error is found, 0 when every course is valid.
     """
     if path is None:
         root = Path(current_app.config["COURSES_DIR"])
-        problems, summary = check_path(root, _shown(root))
+        problems, summary = check_path(root, _shown(root), strict=strict)
     else:
         if not path.is_dir():
             raise click.BadParameter(f"{path} is not a folder", param_hint="PATH")
-        problems, summary = check_path(path, str(path))
+        problems, summary = check_path(path, str(path), strict=strict)
     for problem in problems:
         click.echo(str(problem))
     for line in summary:

@@ -4,6 +4,10 @@ A run moves along the scenario graph one POST at a time. ``step`` is the number 
 so far (always ``len(path)``) and doubles as an optimistic-concurrency counter: a choice is
 written with ``UPDATE … WHERE step = <the step the page showed>``, so a stale page (back button,
 refresh, second tab) or two simultaneous posts can never move a run twice.
+
+``choice_order`` is the order in which this run shows each decision's choices, drawn when it
+starts (no position clues, the same order on every reload). ``critical`` is set when the run
+took a critical choice: whatever its score, it cannot pass.
 """
 
 from __future__ import annotations
@@ -13,6 +17,7 @@ from typing import Any
 
 from sqlalchemy import (
     JSON,
+    Boolean,
     CheckConstraint,
     DateTime,
     Float,
@@ -21,6 +26,7 @@ from sqlalchemy import (
     Integer,
     String,
     Text,
+    false,
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -62,6 +68,9 @@ class RoleplayRun(db.Model):
     percent: Mapped[float | None] = mapped_column(Float)
     # {competency: points} at the ending.
     competency_points: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    # {node id: [choice indices in the order shown]}, drawn at the start.
+    choice_order: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    critical: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     reflection: Mapped[str | None] = mapped_column(Text)
     reflection_saved_at: Mapped[datetime | None] = mapped_column(DateTime)
     # The course's content version when the run started (a debrief after an edit says so).

@@ -11,6 +11,7 @@ lets exactly one of them match, and the other is reported as stale.
 
 from __future__ import annotations
 
+import random
 from dataclasses import dataclass
 from typing import Any
 
@@ -19,27 +20,28 @@ from sqlalchemy import func, select, update
 from werkzeug.exceptions import NotFound
 
 from courses.catalogue import Course
+from courses.overrides import granted, overrides_for
 from courses.roleplay import (
     Choice,
-    Ending,
     InvalidChoice,
     Node,
-    RunScore,
     Scenario,
+    Verdict,
     advance,
-    better_choice,
+    draw_choice_order,
     score_path,
+    shown_choices,
+    verdict,
 )
 from courses.roleplay_models import RoleplayRun
 from training.extensions import db
 from training.signals import activity_completed
 from training.timeutil import utcnow
 
-REFLECTION_MAX_LENGTH = 4000
 
-
-class ReflectionError(ValueError):
-    """A reflection that cannot be saved (too long, or the run has not ended)."""
+class NoRunsLeft(Exception):
+    """The course limits runs (``roleplay_max_runs``) and this learner used them all without
+    passing: a trainer can reopen the role-play."""
 
 
 # --------------------------------------------------------------------------------------------
@@ -85,11 +87,15 @@ def get_run(user: Any, run_id: int, course: Course | None = None) -> tuple[Rolep
 # Starting and resuming
 
 
-def start_run(user: Any, course: Course, slug: str) -> RoleplayRun:
-    """A new run at the scenario's start. Allowed at any time; earlier runs are kept.
+def start_run(
+    user: Any, course: Course, slug: str, *, rng: random.Random | None = None
+) -> RoleplayRun:
+    """A new run at the scenario's start; earlier runs are kept. The order its choices are
+    shown in is drawn now (``rng``, for tests) and stored with it.
 
     An unfinished run with no choice made yet is reused rather than duplicated, so a double
-    click on Start (or Start again on an untouched run) leaves no empty runs behind.
+    click on Start (or Start again on an untouched run) leaves no empty runs behind. Raises
+    NoRunsLeft when the course limits runs and the learner used them all without passing.
     """
     scenario = scenario_for(user, course, slug)
     untouched = current_run(user, course, slug)
@@ -99,6 +105,9 @@ def start_run(user: Any, course: Course, slug: str) -> RoleplayRun:
         and untouched.content_version == str(course.version)[:64]
     ):
         return untouched
+    allowance = run_allowance(user.id, course, slug)
+    if allowance.exhausted:
+        raise NoRunsLeft(slug)
     now = utcnow()
     run = RoleplayRun(
         user_id=user.id,
@@ -110,6 +119,8 @@ def start_run(user: Any, course: Course, slug: str) -> RoleplayRun:
         path=[],
         step=0,
         content_version=str(course.version)[:64],
+        choice_order=draw_choice_order(scenario, rng or random.SystemRandom()),
+        critical=False,
     )
     db.session.add(run)
     db.session.commit()
@@ -146,8 +157,39 @@ def runs_for(user_id: int, course_slug: str, slug: str) -> list[RoleplayRun]:
     )
 
 
+@dataclass(frozen=True)
+class RunAllowance:
+    """Runs of one role-play a learner played (with at least one choice) against the limit."""
+
+    used: int
+    allowed: int | None  # None: no limit
+    passed: bool
+
+    @property
+    def exhausted(self) -> bool:
+        return not self.passed and self.allowed is not None and self.used >= self.allowed
+
+
+def run_verdict(run: RoleplayRun, course: Course) -> Verdict:
+    """Whether a finished run passes under the course's rules (``courses.roleplay.verdict``)."""
+    rules = course.completion
+    return verdict(
+        run.outcome, run.percent, run.critical, rules.roleplay_min_score, rules.roleplay_outcomes
+    )
+
+
+def run_allowance(user_id: int, course: Course, slug: str) -> RunAllowance:
+    runs = runs_for(user_id, course.slug, slug)
+    passed = any(run_verdict(r, course).passed for r in runs if r.is_finished)
+    allowed = course.completion.roleplay_max_runs
+    if allowed is not None:
+        allowed += granted(overrides_for(user_id, course.slug), "reopen_roleplay", slug)
+    return RunAllowance(sum(1 for r in runs if r.step > 0), allowed, passed)
+
+
 def best_scores(user_id: int, course_slug: str) -> dict[str, float]:
-    """Best percentage per scenario slug over the learner's finished runs of the course."""
+    """Best percentage per scenario slug over the learner's finished runs of the course (the
+    score alone: whether a run passes is ``run_verdict``, what the progress service counts)."""
     rows = db.session.execute(
         select(RoleplayRun.scenario_slug, func.max(RoleplayRun.percent))
         .where(
@@ -209,6 +251,8 @@ def choose(
         "current_node": step.next_node_id,
         "updated_at": now,
     }
+    if step.choice.is_critical:
+        values["critical"] = True
     if score is not None:
         values.update(
             finished_at=now,
@@ -249,6 +293,22 @@ class Turn:
     decision: int  # 1-based number of the decision on this page
     last_node: Node | None
     last_choice: Choice | None
+    choices: tuple[Choice, ...] = ()  # the node's choices in this run's order
+
+
+def ordered_choices(run: RoleplayRun, node: Node) -> list[Choice]:
+    """The node's choices in the order this run shows them (the same on every reload)."""
+    return shown_choices(node, run.choice_order, run.id)
+
+
+def choice_at_position(run: RoleplayRun, scenario: Scenario, position: int) -> int:
+    """The file index of the choice shown at ``position`` (0-based) on the run's current
+    node; raises InvalidChoice for a position that is not shown."""
+    node = scenario.node(run.current_node)
+    shown = ordered_choices(run, node)
+    if isinstance(position, bool) or not 0 <= position < len(shown):
+        raise InvalidChoice(f"no choice at position {position!r} (there are {len(shown)})")
+    return shown[position].index
 
 
 def turn(run: RoleplayRun, scenario: Scenario) -> Turn:
@@ -259,73 +319,16 @@ def turn(run: RoleplayRun, scenario: Scenario) -> Turn:
         node_id, index = run.steps[-1]
         last_node = scenario.node(node_id)
         last_choice = advance(scenario, node_id, index).choice
-    return Turn(run, scenario, node, run.step + 1, last_node, last_choice)
+    choices = tuple(ordered_choices(run, node))
+    return Turn(run, scenario, node, run.step + 1, last_node, last_choice, choices)
 
 
-# --------------------------------------------------------------------------------------------
-# Debrief and reflection
-
-
-@dataclass(frozen=True)
-class DebriefStep:
-    number: int
-    node: Node
-    choice: Choice
-    better: Choice | None  # the best choice here when it beats the one taken
-
-
-@dataclass(frozen=True)
-class Debrief:
-    run: RoleplayRun
-    scenario: Scenario
-    ending: Ending | None  # None when the scenario changed since the run
-    steps: tuple[DebriefStep, ...]
-    score: RunScore | None
-    percent: float
-    content_changed: bool
-
-
-def debrief(run: RoleplayRun, scenario: Scenario) -> Debrief:
-    """The path with feedback and better choices, bars per competency, the overall percent.
-
-    Replayed from the stored path against the current scenario; if the scenario was edited so
-    that the path no longer fits, the stored outcome and percentage are still shown.
-    """
-    try:
-        score = score_path(scenario, run.steps)
-        steps = []
-        for number, (node_id, index) in enumerate(run.steps, start=1):
-            node = scenario.node(node_id)
-            steps.append(
-                DebriefStep(
-                    number,
-                    node,
-                    advance(scenario, node_id, index).choice,
-                    better_choice(scenario, node_id, index),
-                )
-            )
-        ending = scenario.node(run.current_node).ending
-    except InvalidChoice:
-        return Debrief(run, scenario, None, (), None, run.percent or 0.0, True)
-    return Debrief(
-        run,
-        scenario,
-        ending,
-        tuple(steps),
-        score,
-        run.percent if run.percent is not None else score.percent,
-        ending is None,
-    )
-
-
-def save_reflection(user: Any, run_id: int, text: str, *, course: Course | None = None) -> None:
-    """Store the learner's reflection with a finished run (replacing any earlier one)."""
-    run, _ = get_run(user, run_id, course)
-    if not run.is_finished:
-        raise ReflectionError("the run has not ended yet")
-    text = (text or "").strip()
-    if len(text) > REFLECTION_MAX_LENGTH:
-        raise ReflectionError(f"at most {REFLECTION_MAX_LENGTH} characters")
-    run.reflection = text or None
-    run.reflection_saved_at = utcnow() if text else None
-    db.session.commit()
+# The debrief and the reflection are in their own module; re-exported for the callers.
+from courses.roleplay_debrief import (  # noqa: E402, F401
+    REFLECTION_MAX_LENGTH,
+    Debrief,
+    DebriefStep,
+    ReflectionError,
+    debrief,
+    save_reflection,
+)

@@ -17,6 +17,7 @@ from courses import roleplay_services as services
 from courses.catalogue import Course
 from courses.roleplay import InvalidChoice, Scenario
 from courses.roleplay_models import RoleplayRun
+from training.cohort_access import has_a_trainer
 from training.forms import EmptyForm
 
 bp = Blueprint("roleplays", __name__, url_prefix="/courses/<course_slug>/roleplays")
@@ -78,7 +79,11 @@ def intro(course_slug: str, slug: str) -> str:
         course=course,
         scenario=scenario,
         runs=runs,
+        passes={r.id: services.run_verdict(r, course).passed for r in runs if r.is_finished},
         current=current,
+        allowance=services.run_allowance(current_user.id, course, slug),
+        counts=scenario.slug in course.completion.roleplays,
+        has_trainer=has_a_trainer(current_user.id, course.slug),
         form=EmptyForm(),
     )
 
@@ -91,7 +96,15 @@ def start(course_slug: str, slug: str) -> Response:
     if not EmptyForm().validate_on_submit():
         flash(_("The form had expired. Please try again."), "warning")
         return redirect(url_for(".intro", course_slug=course.slug, slug=slug))
-    run = services.start_run(current_user, course, slug)
+    try:
+        run = services.start_run(current_user, course, slug)
+    except services.NoRunsLeft:
+        flash(
+            _("You have played all the runs this course allows for this role-play. "
+              "Your trainer has been told and can reopen it for you."),
+            "info",
+        )  # fmt: skip
+        return redirect(url_for(".intro", course_slug=course.slug, slug=slug))
     return redirect(url_for(".play", course_slug=course.slug, slug=slug, run_id=run.id))
 
 
@@ -126,13 +139,18 @@ def choose(course_slug: str, slug: str, run_id: int) -> Response:
     target = url_for(".play", course_slug=course.slug, slug=slug, run_id=run.id)
     try:
         expected = int(form.step.data or "")
-        choice = int(request.form.get("choice", ""))
+        position = int(request.form.get("choice", ""))
     except ValueError:
         flash(_("Please pick one of the choices."), "warning")
         return redirect(target)
     if not form.validate_on_submit():
         flash(_("The form had expired. Please choose again."), "warning")
         return redirect(target)
+    try:
+        # The page posts the position shown; the run's stored order says which choice it is.
+        choice = services.choice_at_position(run, scenario, position)
+    except InvalidChoice:
+        choice = -1  # refused by the service like any invalid choice (or a stale page)
     result = services.choose(current_user, run.id, expected, choice, course=course)
     if result.reason == "stale":
         flash(
@@ -162,8 +180,9 @@ def _render_debrief(course: Course, scenario: Scenario, run: RoleplayRun, form: 
         "roleplays/debrief.html",
         course=course,
         scenario=scenario,
-        debrief=services.debrief(run, scenario),
+        debrief=services.debrief(run, scenario, course),
         min_score=course.completion.roleplay_min_score,
+        outcomes=course.completion.roleplay_outcomes,
         counts=scenario.slug in course.completion.roleplays,
         form=form,
         start_form=EmptyForm(formdata=None),

@@ -7,6 +7,13 @@ they know to the course page and the learner dashboard by registering a section 
     register_dashboard_section(provider)  # provider(user) -> Section | None
 
 A Section names a template (rendered with its context) and an order key.
+
+The learner's progress (requirements met, modules, quizzes, role-plays) is computed by the
+certificates feature, which owns the completion rules; it registers the one provider:
+
+    register_progress_provider(provider)  # provider(user, course) -> certificates Progress
+
+and the courses pages read it with ``progress_of(user, course)`` (None without a provider).
 """
 
 from __future__ import annotations
@@ -26,8 +33,24 @@ class Section:
 CourseSectionProvider = Callable[[Any, Any], Section | None]
 DashboardSectionProvider = Callable[[Any], Section | None]
 
+ProgressProvider = Callable[[Any, Any], Any]
+
 _course_sections: list[CourseSectionProvider] = []
 _dashboard_sections: list[DashboardSectionProvider] = []
+_progress_providers: list[ProgressProvider] = []
+
+
+def register_progress_provider(provider: ProgressProvider) -> ProgressProvider:
+    """Set THE progress provider (a second registration replaces the first)."""
+    _progress_providers[:] = [provider]
+    return provider
+
+
+def progress_of(user: Any, course: Any) -> Any:
+    """The learner's progress in ``course`` from the registered provider, or None."""
+    if not _progress_providers or not getattr(user, "is_authenticated", False):
+        return None
+    return _progress_providers[0](user, course)
 
 
 def register_course_section(provider: CourseSectionProvider) -> CourseSectionProvider:

@@ -11,11 +11,12 @@ from werkzeug.wrappers import Response
 
 from courses import demo as _demo  # noqa: F401  (registers the demo loader)
 from courses import models as _models  # noqa: F401  (registers the tables)
+from courses import overrides as _overrides  # noqa: F401  (registers the table)
 from courses import services
 from courses.catalogue import Course
 from courses.loader import errors_in, get_catalogue, get_course
 from courses.media import send_media
-from courses.sections import Section, course_sections, dashboard_sections
+from courses.sections import Section, course_sections, dashboard_sections, progress_of
 from training.admin_views import ADMIN_WARNING_PROVIDERS
 from training.forms import EmptyForm
 
@@ -42,25 +43,35 @@ def _quiz_url(course: Course, stem: str) -> str | None:
     return url_for("quizzes.start", course_slug=course.slug, stem=stem)
 
 
+def _quiz_passed(course: Course, stem: str) -> bool:
+    progress = progress_of(current_user, course)
+    item = progress.item("quiz", stem) if progress is not None else None
+    return item is not None and item.passed
+
+
 @bp.get("/courses")
 def catalogue() -> str:
     courses = sorted(get_catalogue().courses.values(), key=lambda c: c.title.lower())
     standings = {}
     if current_user.is_authenticated:
-        standings = {s.course.slug: s for s in services.dashboard(current_user)}
+        standings = {
+            s.course.slug: progress_of(current_user, s.course)
+            for s in services.dashboard(current_user)
+        }
     return render_template("courses/catalogue.html", courses=courses, standings=standings)
 
 
 @bp.get("/courses/<slug>")
 def course(slug: str) -> str:
     course = _course_or_404(slug)
-    progress = None
+    progress = requirements = None
     enrolled = False
     sections = []
     if current_user.is_authenticated:
         enrolled = services.is_enrolled(current_user.id, course.slug)
         if enrolled or current_user.is_trainer:
             progress = services.course_progress(current_user, course)
+            requirements = progress_of(current_user, course)
         sections = course_sections(current_user, course)
     return render_template(
         "courses/course.html",
@@ -68,6 +79,7 @@ def course(slug: str) -> str:
         enrolled=enrolled,
         can_read=enrolled or (current_user.is_authenticated and current_user.is_trainer),
         progress=progress,
+        requirements=requirements,
         sections=_render_sections(sections),
         roleplays_in_sections=any(s.template.startswith("roleplays/") for s in sections),
         form=EmptyForm(),
@@ -127,6 +139,10 @@ def mark_done(slug: str, stem: str) -> Response:
     except services.NotAllowed:
         flash(_("Enrol in the course to read its modules."), "info")
         return redirect(url_for(".course", slug=course.slug))
+    quiz_url = _quiz_url(course, stem)
+    if quiz_url is not None and not _quiz_passed(course, stem):
+        flash(_("Module marked as done. Now check what you learnt with its quiz."), "success")
+        return redirect(quiz_url)
     flash(_("Module marked as done."), "success")
     following = course.next_module(stem)
     if following is not None:
@@ -136,15 +152,22 @@ def mark_done(slug: str, stem: str) -> Response:
 
 @bp.get("/courses/<slug>/media/<path:filename>")
 def media(slug: str, filename: str) -> Response:
-    return send_media(_course_or_404(slug), filename)
+    """An open course's media is public (anyone may enrol and read it); a closed course's is
+    served only to those who may read its modules, and is a 404 for everybody else."""
+    course = _course_or_404(slug)
+    if not course.open and not services.can_read(current_user, course):
+        abort(404)
+    return send_media(course, filename)
 
 
 @bp.get("/dashboard")
 @login_required
 def dashboard() -> str:
+    standings = services.dashboard(current_user)
     return render_template(
         "courses/dashboard.html",
-        standings=services.dashboard(current_user),
+        standings=standings,
+        requirements={s.course.slug: progress_of(current_user, s.course) for s in standings},
         sections=_render_sections(dashboard_sections(current_user)),
     )
 

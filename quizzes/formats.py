@@ -162,6 +162,7 @@ def parse_quiz(
         questions=tuple(questions),
         source_path=path,
         blocks=blocks,
+        setting_lines={key: check.line(data, key) for key in data if key != "questions"},
     )
     return quiz, []
 
@@ -176,10 +177,10 @@ def _parse_settings(check: _Checker, data: dict) -> QuizSettings:
     max_attempts = check.number(data, "max_attempts", what, integer=True)
     time_limit = check.number(data, "time_limit_minutes", what, integer=True, minimum=1)
     draw = check.number(data, "draw", what, integer=True, minimum=1)
-    shuffle = data.get("shuffle", False)
+    shuffle = data.get("shuffle", True)
     if not isinstance(shuffle, bool):
         check.problem(check.line(data, "shuffle"), "'shuffle' must be true or false")
-        shuffle = False
+        shuffle = True
     return QuizSettings(
         pass_mark=pass_mark,
         max_attempts=int(max_attempts) if max_attempts else None,

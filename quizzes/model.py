@@ -23,7 +23,11 @@ QUESTION_TYPES: tuple[str, ...] = (
     "ordering",
 )
 GRADING_METHODS: tuple[str, ...] = ("highest", "last", "first", "average")
-SHOW_ANSWERS: tuple[str, ...] = ("after_submit", "after_pass", "never")
+SHOW_ANSWERS: tuple[str, ...] = ("after_submit", "after_pass", "after_last_attempt", "never")
+"""When a learner sees the key (the right answers). Whatever the setting, every review shows
+what was right or wrong and the explanations; the key is shown ``after_submit`` (each
+attempt), ``after_pass`` (once the quiz is passed), ``after_last_attempt`` (once no attempt is
+left) or ``never``."""
 
 
 @dataclass(frozen=True)
@@ -74,7 +78,7 @@ class QuizSettings:
     pass_mark: float | None = None  # percent; None = the course's completion.pass_mark
     max_attempts: int | None = None  # None = unlimited (the YAML's 0 means the same)
     time_limit_minutes: int | None = None
-    shuffle: bool = False
+    shuffle: bool = True  # shuffle questions and choices in each attempt
     draw: int | None = None  # ask N questions drawn from the pool; None = all
     grading: str = "highest"  # one of GRADING_METHODS
     show_answers: str = "after_submit"  # one of SHOW_ANSWERS
@@ -87,6 +91,8 @@ class Quiz:
     questions: tuple[Question, ...]
     source_path: str
     blocks: tuple[str, ...] = ()  # competency blocks the quiz serves
+    # Line of each setting written in the file (for the checker's warnings).
+    setting_lines: dict[str, int] = field(default_factory=dict, compare=False, hash=False)
     _by_id: dict[str, Question] = field(init=False, repr=False, compare=False, hash=False)
 
     def __post_init__(self) -> None:
@@ -99,3 +105,9 @@ class Quiz:
     @property
     def max_points(self) -> float:
         return sum(q.points for q in self.questions)
+
+    @property
+    def asked(self) -> int:
+        """How many questions one attempt asks (``draw`` of the pool, or all of them)."""
+        draw = self.settings.draw
+        return min(draw, len(self.questions)) if draw else len(self.questions)

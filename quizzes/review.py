@@ -9,6 +9,7 @@ from __future__ import annotations
 import html
 from typing import Any
 
+from flask_babel import format_decimal
 from flask_babel import gettext as _
 
 from quizzes.model import Question
@@ -56,7 +57,21 @@ def answer_display(question: Question, answer: Any) -> str:
 
 
 def right_answer_display(question: Question, correct_html: str) -> str:
-    """The right answer (grading's display, with true/false translated)."""
+    """The right answer (grading's display, with true/false translated and numbers in the
+    reader's locale: ``3,14 ± 0,01`` in French, every digit of the key kept)."""
     if question.type == "true_false":
         return html.escape(_("True") if question.answer else _("False"))
+    if question.type == "numeric":
+        if question.min is not None and question.max is not None:
+            return html.escape(f"{_decimal(question.min)} – {_decimal(question.max)}")
+        if isinstance(question.answer, int | float) and not isinstance(question.answer, bool):
+            shown = _decimal(question.answer)
+            if question.tolerance:
+                shown += f" ± {_decimal(question.tolerance)}"
+            return html.escape(shown)
     return correct_html
+
+
+def _decimal(value: float) -> str:
+    """A key's number as the locale writes it, without rounding it away (up to 6 decimals)."""
+    return format_decimal(value, format="#,##0.######")

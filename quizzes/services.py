@@ -14,9 +14,9 @@ Concurrency rules (two tabs, a double click, a dropped connection):
 from __future__ import annotations
 
 import random
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
 from flask import current_app
@@ -24,9 +24,32 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
-from quizzes.grading import QuizResult, compute_grade, grade
-from quizzes.model import Question, Quiz
+from quizzes.draw import draw_questions
+from quizzes.grading import grade
+from quizzes.model import Quiz
 from quizzes.models import IN_PROGRESS, SUBMITTED, Attempt
+from quizzes.standing import (  # noqa: F401 - re-exported: the quiz API callers import
+    AttemptNotFound,
+    QuizStanding,
+    attempt_questions,
+    attempts_allowed,
+    attempts_for,
+    can_read,
+    get_attempt,
+    grace,
+    grade_attempt,
+    has_passed,
+    is_expired,
+    key_visible,
+    missed_question_ids,
+    open_attempts,
+    pass_mark,
+    quiz_for,
+    quiz_grade,
+    quiz_standings,
+    seconds_left,
+    standing,
+)
 from training.extensions import db
 from training.signals import activity_completed
 from training.timeutil import utcnow
@@ -50,212 +73,13 @@ class NothingToPractise(QuizError):
     pass
 
 
-class AttemptNotFound(LookupError):
-    """Unknown attempt, or someone else's (the views answer 404 either way)."""
-
-
-@dataclass(frozen=True)
-class QuizStanding:
-    grade_percent: float | None
-    passed: bool
-    attempts_used: int
-    attempts_allowed: int | None
-    all_failed: bool
-
-
 @dataclass(frozen=True)
 class SaveOutcome:
     attempt: Attempt
     saved: bool  # False: the attempt was already submitted or its time was up
 
 
-# --- reading -------------------------------------------------------------------------------
-
-
-def can_read(user: Any, course: Any) -> bool:
-    from courses.services import can_read as course_can_read
-
-    return bool(course_can_read(user, course))
-
-
-def quiz_for(user: Any, course_slug: str, stem: str) -> tuple[Any, Quiz]:
-    """The course and the quiz of module ``stem`` if ``user`` may take it (else LookupError)."""
-    from courses.loader import get_course
-
-    course = get_course(course_slug)
-    if course is None or not can_read(user, course):
-        raise LookupError(course_slug)
-    quiz = course.quiz(stem)
-    if quiz is None:
-        raise LookupError(stem)
-    return course, quiz
-
-
-def pass_mark(course: Any, quiz: Quiz) -> float:
-    """The quiz's own pass mark, else the course's."""
-    if quiz.settings.pass_mark is not None:
-        return float(quiz.settings.pass_mark)
-    return float(course.completion.pass_mark)
-
-
-def attempts_for(
-    user_id: int, course_slug: str, stem: str, *, practice: bool = False
-) -> list[Attempt]:
-    """The learner's attempts at one quiz, oldest first."""
-    return list(
-        db.session.scalars(
-            select(Attempt)
-            .where(
-                Attempt.user_id == user_id,
-                Attempt.course_slug == course_slug,
-                Attempt.quiz_stem == stem,
-                Attempt.practice.is_(practice),
-            )
-            .order_by(Attempt.number)
-        )
-    )
-
-
-def open_attempts(user_id: int) -> list[Attempt]:
-    """The learner's counted attempts still in progress, oldest first (any course)."""
-    return list(
-        db.session.scalars(
-            select(Attempt)
-            .where(
-                Attempt.user_id == user_id,
-                Attempt.status == IN_PROGRESS,
-                Attempt.practice.is_(False),
-            )
-            .order_by(Attempt.started_at, Attempt.id)
-        )
-    )
-
-
-def get_attempt(user: Any, attempt_id: int) -> Attempt:
-    """The learner's own attempt; anyone else's is reported as not found."""
-    attempt = db.session.get(Attempt, attempt_id)
-    if attempt is None or attempt.user_id != user.id:
-        raise AttemptNotFound(attempt_id)
-    return attempt
-
-
-def grace(app: Any = None) -> timedelta:
-    app = app or current_app
-    return timedelta(seconds=int(app.config.get("QUIZ_GRACE_SECONDS", 60)))
-
-
-def is_expired(attempt: Attempt, now: datetime | None = None) -> bool:
-    """True once the deadline plus the grace period has passed."""
-    if attempt.deadline is None or attempt.status != IN_PROGRESS:
-        return False
-    return (now or utcnow()) > attempt.deadline + grace()
-
-
-def seconds_left(attempt: Attempt, now: datetime | None = None) -> int | None:
-    """Seconds until the deadline (not counting the grace), None without a time limit."""
-    if attempt.deadline is None:
-        return None
-    return max(0, int((attempt.deadline - (now or utcnow())).total_seconds()))
-
-
-def attempt_questions(attempt: Attempt, quiz: Quiz) -> list[Question]:
-    """The attempt's questions in display order (ones removed from the file since are skipped)."""
-    questions = (quiz.question(qid) for qid in attempt.question_ids)
-    return [q for q in questions if q is not None]
-
-
-def grade_attempt(attempt: Attempt, quiz: Quiz) -> QuizResult:
-    """Grade the attempt's stored answers (pure; used for the review page as well)."""
-    return grade(attempt_questions(attempt, quiz), attempt.answers or {})
-
-
-def quiz_grade(user_id: int, course_slug: str, stem: str, quiz: Quiz) -> float | None:
-    """The quiz grade over counted, submitted attempts, by the quiz's grading method."""
-    attempts = attempts_for(user_id, course_slug, stem)
-    percents = [a.percent or 0.0 for a in attempts if a.status == SUBMITTED]
-    return compute_grade(percents, quiz.settings.grading)
-
-
-def standing(user_id: int, course: Any, stem: str, quiz: Quiz) -> QuizStanding:
-    attempts = attempts_for(user_id, course.slug, stem)
-    submitted = [a for a in attempts if a.status == SUBMITTED]
-    grade_percent = compute_grade([a.percent or 0.0 for a in submitted], quiz.settings.grading)
-    passed = grade_percent is not None and grade_percent >= pass_mark(course, quiz)
-    allowed = quiz.settings.max_attempts
-    exhausted = allowed is not None and len(attempts) >= allowed
-    # "All failed": not passed, and either no attempt is left or every submitted attempt failed.
-    all_failed = not passed and (
-        exhausted or (bool(submitted) and not any(a.passed for a in submitted))
-    )
-    return QuizStanding(grade_percent, passed, len(attempts), allowed, all_failed)
-
-
-def quiz_standings(user_id: int, course_slug: str, course: Any = None) -> dict[str, QuizStanding]:
-    """Per module stem with a quiz: the learner's grade, pass, attempts (THE COURSE API)."""
-    if course is None:
-        from courses.loader import get_course
-
-        course = get_course(course_slug)
-        if course is None:
-            return {}
-    return {
-        module.stem: standing(user_id, course, module.stem, quiz)
-        for module, quiz in course.quizzes()
-    }
-
-
-def has_passed(user_id: int, course: Any, stem: str, quiz: Quiz) -> bool:
-    return standing(user_id, course, stem, quiz).passed
-
-
-def missed_question_ids(user_id: int, course_slug: str, stem: str, quiz: Quiz) -> list[str]:
-    """Questions whose latest graded answer in a counted attempt was not fully right."""
-    latest: dict[str, str] = {}
-    for attempt in attempts_for(user_id, course_slug, stem):
-        if attempt.status != SUBMITTED:
-            continue
-        result = grade_attempt(attempt, quiz)
-        for r in result.questions:
-            latest[r.question_id] = r.status
-    return [q.id for q in quiz.questions if q.id in latest and latest[q.id] != "right"]
-
-
 # --- starting ------------------------------------------------------------------------------
-
-
-def draw_questions(
-    quiz: Quiz, rng: random.Random, only: Sequence[str] | None = None
-) -> list[dict[str, Any]]:
-    """Pick and order the questions of a new attempt, with each question's display order.
-
-    ``draw`` picks N of the pool; ``shuffle`` shuffles the questions and their choices. Matching
-    options and ordering items are ALWAYS shown shuffled (never in the key's order), since their
-    order in the file is the answer.
-    """
-    pool = [q for q in quiz.questions if only is None or q.id in only]
-    draw = quiz.settings.draw
-    if only is None and draw is not None and draw < len(pool):
-        picked = set(rng.sample(range(len(pool)), draw))
-        pool = [q for i, q in enumerate(pool) if i in picked]
-    if quiz.settings.shuffle:
-        rng.shuffle(pool)
-    return [{"id": q.id, "order": _display_order(q, quiz.settings.shuffle, rng)} for q in pool]
-
-
-def _display_order(question: Question, shuffle: bool, rng: random.Random) -> list[int]:
-    if question.type in ("single", "multiple"):
-        order = list(range(len(question.choices)))
-        if shuffle:
-            rng.shuffle(order)
-        return order
-    if question.type in ("matching", "ordering"):
-        size = len(question.pairs) if question.type == "matching" else len(question.items)
-        order = list(range(size))
-        if size > 1:
-            while order == sorted(order):
-                rng.shuffle(order)
-        return order
-    return []
 
 
 def _finalise_expired(user: Any, course: Any, attempt: Attempt) -> None:
@@ -285,11 +109,15 @@ def start_or_resume(
                 return current
             _finalise_expired(user, course, current)
             continue
-        allowed = quiz.settings.max_attempts
+        allowed = attempts_allowed(user.id, course.slug, stem, quiz)
         if allowed is not None and len(attempts) >= allowed:
             raise NoAttemptsLeft(
                 _l("You have used all %(n)d attempts allowed for this quiz.", n=allowed)
             )
+        seen: dict[str, int] = {}
+        for earlier in attempts:
+            for question_id in earlier.question_ids:
+                seen[question_id] = seen.get(question_id, 0) + 1
         now = utcnow()
         limit = quiz.settings.time_limit_minutes
         attempt = Attempt(
@@ -301,7 +129,7 @@ def start_or_resume(
             status=IN_PROGRESS,
             started_at=now,
             deadline=now + timedelta(minutes=limit) if limit else None,
-            questions=draw_questions(quiz, rng),
+            questions=draw_questions(quiz, rng, seen=seen),
             answers={},
             content_version=str(course.version),
         )

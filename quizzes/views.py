@@ -20,6 +20,7 @@ from quizzes import services
 from quizzes.forms import AttemptForm, answers_from_form, layout
 from quizzes.models import Attempt
 from quizzes.review import answer_display, right_answer_display
+from training.cohort_access import has_a_trainer
 from training.forms import EmptyForm
 
 bp = Blueprint("quizzes", __name__, url_prefix="/courses/<course_slug>/<stem>/quiz")
@@ -65,6 +66,7 @@ def start(course_slug: str, stem: str) -> str:
         standing=standing,
         pass_mark=services.pass_mark(course, quiz),
         missed=missed,
+        has_trainer=has_a_trainer(current_user.id, course.slug),
         form=EmptyForm(),
     )
 
@@ -166,10 +168,8 @@ def result(course_slug: str, stem: str, attempt_id: int) -> str | Response:
     if current.status != "submitted":
         return redirect(_attempt_url(current))
     graded = services.grade_attempt(current, quiz)
-    show = quiz.settings.show_answers
-    reveal = show == "after_submit" or (
-        show == "after_pass" and services.has_passed(current_user.id, course, stem, quiz)
-    )
+    standing = services.standing(current_user.id, course, stem, quiz)
+    reveal = services.key_visible(quiz, standing)
     review = []
     for view in layout(current, quiz):
         question_result = graded.result_for(view.question.id)
@@ -194,9 +194,10 @@ def result(course_slug: str, stem: str, attempt_id: int) -> str | Response:
         attempt=current,
         pass_mark=services.pass_mark(course, quiz),
         reveal=reveal,
-        show_answers=show,
+        show_answers=quiz.settings.show_answers,
         review=review,
-        standing=services.standing(current_user.id, course, stem, quiz),
+        standing=standing,
+        has_trainer=has_a_trainer(current_user.id, course.slug),
         missed=services.missed_question_ids(current_user.id, course.slug, stem, quiz),
         form=EmptyForm(),
     )

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import atexit
 import email
 import email.policy
+import functools
 import itertools
 import os
 import re
+import shutil
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -51,6 +55,18 @@ class IsolatedClient(FlaskClient):
         return super().open(*args, **kwargs)
 
 
+@functools.cache
+def credential_key_file() -> str:
+    """One issuer signing key per test process (each xdist worker makes its own)."""
+    from credentials import keys
+
+    folder = tempfile.mkdtemp(prefix="passerelle-keys-")
+    atexit.register(shutil.rmtree, folder, ignore_errors=True)
+    path = Path(folder) / "credential-keys.json"
+    keys.generate(path)
+    return str(path)
+
+
 def make_app(database_url: str, tmp_path: Path, **overrides: object) -> Flask:
     config = {
         "TESTING": True,
@@ -61,6 +77,7 @@ def make_app(database_url: str, tmp_path: Path, **overrides: object) -> Flask:
         "BASE_URL": "http://localhost",
         "RATELIMIT_STORAGE_URI": "memory://",
         "CERTIFICATE_PDFA": False,
+        "CREDENTIAL_KEY_FILE": credential_key_file(),
         # Cheap argon2id in tests: hundreds of accounts are created; production keeps the cost.
         "ARGON2_TIME_COST": 1,
         "ARGON2_MEMORY_KIB": 1024,
@@ -163,7 +180,8 @@ def outbox_links(app: Flask) -> list[str]:
     """Every link written to the mail outbox, oldest first."""
     outbox = Path(app.config["OUTBOX_DIR"])
     links: list[str] = []
-    for path in sorted(outbox.glob("*.eml")):
+    # Oldest first by write time: names only order mails to the second.
+    for path in sorted(outbox.glob("*.eml"), key=lambda p: (p.stat().st_mtime_ns, p.name)):
         message = email.message_from_bytes(path.read_bytes(), policy=email.policy.default)
         links += re.findall(r"https?://\S+", message.get_content())
     return links

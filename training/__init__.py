@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask
+from jinja2 import FileSystemBytecodeCache
 
 from training.config import ROOT_DIR, Config
 
@@ -29,9 +30,15 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
             "pool_pre_ping": False,
         }
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    # Compiled templates kept on disk (Jinja checks each template's source checksum), so a new
+    # worker loads them instead of compiling every template again on its first pages.
+    app.jinja_options = {**app.jinja_options, "bytecode_cache": FileSystemBytecodeCache()}
     if not app.testing:
         app.logger.setLevel(logging.INFO)
 
+    from training.request_guards import init_request_guards
+
+    init_request_guards(app)  # before the blueprints: their routes use its int converter
     _init_extensions(app)
     _register_blueprints(app)
     _register_cli(app)
@@ -47,11 +54,12 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
 
 def _init_extensions(app: Flask) -> None:
-    from training.extensions import babel, csrf, db, limiter, login_manager, migrate
+    from training.extensions import babel, csrf, db, limiter, login_manager
     from training.i18n import LocalisedRequest, select_locale
+    from training.lazy_migrate import init_migrate
 
     db.init_app(app)
-    migrate.init_app(app, db, directory=str(ROOT_DIR / "migrations"))
+    init_migrate(app, db, directory=str(ROOT_DIR / "migrations"))
     csrf.init_app(app)
     limiter.init_app(app)
     babel.init_app(
@@ -67,18 +75,11 @@ def _init_extensions(app: Flask) -> None:
 
     login_manager.login_message = lazy_gettext("Please log in to open this page.")
 
-    from training.models import User
+    from training import sessions
 
-    @login_manager.user_loader
-    def load_user(user_id: str) -> User | None:
-        """Sessions carry ``id:session_version``; an old version (password changed) is refused."""
-        ident, _, version = user_id.partition(":")
-        if not ident.isdigit() or not version.isdigit():
-            return None
-        user = db.session.get(User, int(ident))
-        if user is None or user.session_version != int(version):
-            return None
-        return user
+    login_manager.user_loader(sessions.load_user)
+    login_manager.request_loader(sessions.load_from_remember_cookie)
+    app.after_request(sessions.write_remember_cookie)
 
 
 def _register_blueprints(app: Flask) -> None:
@@ -93,14 +94,20 @@ def _register_blueprints(app: Flask) -> None:
     for blueprint in (main_bp, auth_bp, admin_bp, courses_bp, quizzes_bp, certificates_bp):
         app.register_blueprint(blueprint)
     app.register_blueprint(roleplays_bp)
+    from cohorts.membership_views import bp as membership_bp
     from cohorts.views import bp as cohorts_bp
 
     app.register_blueprint(cohorts_bp)
+    app.register_blueprint(membership_bp)
+    from credentials.views import bp as credentials_bp
+
+    app.register_blueprint(credentials_bp)
 
 
 def _register_cli(app: Flask) -> None:
     from certificates.cli import certificates_cli
     from courses.cli import courses_cli
+    from credentials.cli import credentials_cli
     from quizzes.cli import quizzes_cli
     from training.cli import demo_command, users_cli
 
@@ -109,3 +116,4 @@ def _register_cli(app: Flask) -> None:
     app.cli.add_command(quizzes_cli)
     app.cli.add_command(certificates_cli)
     app.cli.add_command(courses_cli)
+    app.cli.add_command(credentials_cli)

@@ -35,3 +35,9 @@ def cohorts_of_learner(learner_id: int) -> list[Cohort]:
             .order_by(Cohort.created_at)
         ).scalars()
     )
+
+
+def has_a_trainer(learner_id: int, course_slug: str) -> bool:
+    """True when the learner follows ``course_slug`` in a cohort: a trainer sees their results
+    (and the "needs an extra attempt" flag)."""
+    return any(c.course_slug == course_slug for c in cohorts_of_learner(learner_id))

@@ -39,13 +39,26 @@ class Config:
         self.ORGANISATION_NAME = env("ORGANISATION_NAME", "Passerelle training centre")
         self.ORGANISATION_LOGO = env("ORGANISATION_LOGO", "img/logo.svg")
         self.CERTIFICATE_PDFA = _bool("CERTIFICATE_PDFA", True)
+        # The issuer's Ed25519 signing keys (a 0600 file, never in the database or the repo):
+        # `flask credentials keygen` creates it, `make run` does so on first start.
+        self.CREDENTIAL_KEY_FILE = env(
+            "CREDENTIAL_KEY_FILE", str(Path(instance_path) / "credential-keys.json")
+        )
         self.MAX_CONTENT_LENGTH = _int("MAX_CONTENT_LENGTH", 2 * 1024 * 1024)
         self.REDIS_URL = env("REDIS_URL")
         self.RATELIMIT_STORAGE_URI = env("REDIS_URL", "memory://")
         self.RATELIMIT_ENABLED = _bool("RATELIMIT_ENABLED", True)
         self.RATELIMIT_HEADERS_ENABLED = True
+        # Reverse proxies / load balancers in front of the app (see training.security).
+        self.TRUSTED_PROXIES = _int("TRUSTED_PROXIES", 0)
         self.LOGIN_RATE_LIMIT = env("LOGIN_RATE_LIMIT", "10 per minute")
         self.VERIFY_RATE_LIMIT = env("VERIFY_RATE_LIMIT", "60 per minute")
+        # Mails to one address (register, reset, confirmation resend together), per address.
+        self.ADDRESS_MAIL_RATE_LIMIT = env("ADDRESS_MAIL_RATE_LIMIT", "5 per hour")
+        # Per-account backoff on failed logins (training.login_throttle).
+        self.LOGIN_BACKOFF_FREE = _int("LOGIN_BACKOFF_FREE", 5)
+        self.LOGIN_BACKOFF_MAX_SECONDS = _int("LOGIN_BACKOFF_MAX_SECONDS", 300)
+        self.LOGIN_BACKOFF_WINDOW_MINUTES = _int("LOGIN_BACKOFF_WINDOW_MINUTES", 60)
         # argon2id cost (argon2-cffi's RFC 9106 low-memory profile by default).
         self.ARGON2_TIME_COST = _int("ARGON2_TIME_COST", 3)
         self.ARGON2_MEMORY_KIB = _int("ARGON2_MEMORY_KIB", 65536)
@@ -62,6 +75,10 @@ class Config:
         self.SESSION_COOKIE_HTTPONLY = True
         self.SESSION_COOKIE_SAMESITE = "Lax"
         self.SESSION_COOKIE_SECURE = _bool("SESSION_COOKIE_SECURE", False)
+        # Server-side sessions (training.sessions): idle and absolute lifetimes, remember-me.
+        self.SESSION_IDLE_MINUTES = _int("SESSION_IDLE_MINUTES", 60)
+        self.SESSION_ABSOLUTE_HOURS = _int("SESSION_ABSOLUTE_HOURS", 12)
+        self.REMEMBER_DAYS = _int("REMEMBER_DAYS", 30)
         self.REMEMBER_COOKIE_HTTPONLY = True
         self.REMEMBER_COOKIE_SAMESITE = "Lax"
         self.REMEMBER_COOKIE_SECURE = self.SESSION_COOKIE_SECURE

@@ -14,16 +14,37 @@ from wtforms import (
     SelectField,
     StringField,
 )
-from wtforms.validators import DataRequired, Email, EqualTo, Length
+from wtforms.validators import DataRequired, Email, EqualTo, Length, ValidationError
 
 from training.models import ROLES
 from training.passwords import MAX_LENGTH, MIN_LENGTH
+from training.text_safety import MESSAGE as UNSAFE_NAME_MESSAGE
+from training.text_safety import unprintable_characters, unprintable_message, unsafe_characters
 
 # The demo and test accounts use the reserved ".test" domain (RFC 2606); let the validator
 # accept it (email-validator documents editing this list).
 email_validator.SPECIAL_USE_DOMAIN_NAMES = [
     name for name in email_validator.SPECIAL_USE_DOMAIN_NAMES if name != "test"
 ]
+
+
+class SafeName:
+    """Refuses control, invisible-formatting and non-characters (see training.text_safety)."""
+
+    def __call__(self, form: FlaskForm, field: StringField) -> None:
+        if field.data and unsafe_characters(field.data):
+            raise ValidationError(str(UNSAFE_NAME_MESSAGE))
+
+
+class PrintedName(SafeName):
+    """A name printed on certificates: also only characters their fonts can draw."""
+
+    def __call__(self, form: FlaskForm, field: StringField) -> None:
+        super().__call__(form, field)
+        missing = unprintable_characters(field.data or "")
+        if missing:
+            raise ValidationError(unprintable_message(missing))
+
 
 LANGUAGE_CHOICES = [SelectChoice("en", "English"), SelectChoice("fr", "Français")]
 
@@ -33,7 +54,12 @@ def _new_password_field(label: str) -> PasswordField:
         label,
         validators=[DataRequired(), Length(min=MIN_LENGTH, max=MAX_LENGTH)],
         render_kw={"autocomplete": "new-password", "minlength": MIN_LENGTH},
-        description=_l("%(min)d to %(max)d characters.", min=MIN_LENGTH, max=MAX_LENGTH),
+        description=_l(
+            "%(min)d to %(max)d characters; not a common password, nor your name or email "
+            "address. A few unrelated words are easy to remember.",
+            min=MIN_LENGTH,
+            max=MAX_LENGTH,
+        ),
     )
 
 
@@ -45,13 +71,13 @@ class RegisterForm(FlaskForm):
     )
     display_name = StringField(
         _l("Display name"),
-        validators=[DataRequired(), Length(max=80)],
+        validators=[DataRequired(), Length(max=80), SafeName()],
         render_kw={"autocomplete": "nickname"},
         description=_l("Shown to your trainer and on the platform."),
     )
     full_name = StringField(
         _l("Full name"),
-        validators=[DataRequired(), Length(max=160)],
+        validators=[DataRequired(), Length(max=160), PrintedName()],
         render_kw={"autocomplete": "name"},
         description=_l("Printed on your certificates exactly as written here."),
     )
@@ -86,6 +112,18 @@ class ForgotPasswordForm(FlaskForm):
     )  # fmt: skip
 
 
+class ResendConfirmationForm(ForgotPasswordForm):
+    """The same single address field: where to send a new confirmation link."""
+
+
+class EndSessionsForm(FlaskForm):
+    current_password = PasswordField(
+        _l("Current password"),
+        validators=[DataRequired(), Length(max=MAX_LENGTH)],
+        render_kw={"autocomplete": "current-password"},
+    )
+
+
 class SetPasswordForm(FlaskForm):
     password = _new_password_field(_l("New password"))
     confirm = PasswordField(
@@ -104,10 +142,12 @@ class ChangePasswordForm(SetPasswordForm):
 
 
 class ProfileForm(FlaskForm):
-    display_name = StringField(_l("Display name"), validators=[DataRequired(), Length(max=80)])
+    display_name = StringField(
+        _l("Display name"), validators=[DataRequired(), Length(max=80), SafeName()]
+    )
     full_name = StringField(
         _l("Full name"),
-        validators=[DataRequired(), Length(max=160)],
+        validators=[DataRequired(), Length(max=160), PrintedName()],
         description=_l("Printed on certificates issued from now on."),
     )
 

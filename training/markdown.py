@@ -1,12 +1,16 @@
 """Markdown to safe HTML: Python-Markdown for the syntax, nh3 (ammonia) for the allowlist.
 
-Rendering happens when content is loaded, never per request. Callers that need to rewrite links
-(module-to-module links, media images) pass ``rewrite_url``, applied to every href and src while
-sanitising, so a rewritten URL can never smuggle anything past the allowlist.
+Rendering happens when content is loaded, never per request. One Python-Markdown converter per
+thread is built once and ``reset()`` before each document (building one loads and configures
+seven extensions: most of the cost of a short snippet such as a quiz choice). Callers that need
+to rewrite links (module-to-module links, media images) pass ``rewrite_url``, applied to every
+href and src while sanitising, so a rewritten URL can never smuggle anything past the allowlist.
 """
 
 from __future__ import annotations
 
+import re
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -57,9 +61,25 @@ def _flatten_toc(tokens: list[dict], out: list[TocEntry]) -> list[TocEntry]:
     return out
 
 
+_local = threading.local()
+
+
+def _converter() -> md.Markdown:
+    """This thread's converter, reset: no footnote, TOC entry or id survives from the last text.
+
+    Python-Markdown converters are not thread-safe, hence one per thread (web servers and the
+    live test server render from several threads).
+    """
+    converter: md.Markdown | None = getattr(_local, "converter", None)
+    if converter is None:
+        converter = md.Markdown(extensions=EXTENSIONS, extension_configs=EXTENSION_CONFIGS)
+        _local.converter = converter
+    return converter.reset()
+
+
 def render(text: str, rewrite_url: UrlRewriter | None = None) -> RenderedMarkdown:
     """Render and sanitise Markdown; ``rewrite_url(tag, attr, value)`` may change or drop URLs."""
-    converter = md.Markdown(extensions=EXTENSIONS, extension_configs=EXTENSION_CONFIGS)
+    converter = _converter()
     raw_html = converter.convert(text)
 
     def attribute_filter(tag: str, attribute: str, value: str) -> str | None:
@@ -79,9 +99,42 @@ def render(text: str, rewrite_url: UrlRewriter | None = None) -> RenderedMarkdow
     return RenderedMarkdown(safe_html, _flatten_toc(getattr(converter, "toc_tokens", []), []))
 
 
+#: Text that Python-Markdown would only wrap in a paragraph: letters, digits, spaces and the
+#: punctuation of ordinary sentences (no ``*_`[]<>&#|{}~^=\\`` and no tab)...
+_PLAIN_TEXT = re.compile(r"(?:[^\W_]|[ \n,;?'’«»\"…%/().!:–—\xa0\u202f“”€°→-])+")
+#: ...and no line that opens a list, an ordered list or an admonition.
+_BLOCK_START = re.compile(r"[-+!:]|\d+[.)]")
+
+
+def _plain_paragraph(text: str) -> str | None:
+    """The paragraph's text when ``text`` has no Markdown syntax at all, else ``None``."""
+    body = text.strip("\n")
+    if not body or not _PLAIN_TEXT.fullmatch(body):
+        return None
+    for line in body.split("\n"):
+        if not line or line != line.strip() or _BLOCK_START.match(line):
+            return None
+    return body
+
+
 def render_markdown(text: str) -> str:
-    """Markdown to sanitised HTML (quiz prompts, feedback, role-play text)."""
-    return render(text).html
+    """Markdown to sanitised HTML (quiz prompts, feedback, role-play text).
+
+    Most snippets (a choice, a feedback line) are plain sentences: those skip the Markdown
+    parser, which would only wrap them in ``<p>``, and go straight through the same sanitiser,
+    so the HTML is the same byte for byte (tests compare both paths).
+    """
+    plain = _plain_paragraph(text)
+    if plain is None:
+        return render(text).html
+    return nh3.clean(
+        f"<p>{plain}</p>",
+        tags=ALLOWED_TAGS,
+        attributes=ALLOWED_ATTRIBUTES,
+        url_schemes=URL_SCHEMES,
+        link_rel="noopener noreferrer",
+        strip_comments=True,
+    )
 
 
 def render_inline(text: str) -> str:

@@ -133,3 +133,31 @@ class CohortMember(db.Model):
 
     cohort: Mapped[Cohort] = relationship(back_populates="members")
     user: Mapped[User] = relationship()
+
+
+class InvitationStatus(enum.StrEnum):
+    PENDING = "pending"
+    ACCEPTED = "accepted"
+    DECLINED = "declined"
+
+
+class CohortInvitation(db.Model):
+    """A trainer asked an account to join a cohort; until the learner accepts, the trainer
+    sees nothing of them (a :class:`CohortMember` row exists only after acceptance)."""
+
+    __tablename__ = "cohort_invitations"
+    __table_args__ = (
+        UniqueConstraint("cohort_id", "user_id"),
+        CheckConstraint("status IN ('pending', 'accepted', 'declined')", name="status_valid"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    cohort_id: Mapped[int] = mapped_column(ForeignKey("cohorts.id", ondelete="CASCADE"))
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    invited_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    status: Mapped[str] = mapped_column(String(16), default=InvitationStatus.PENDING.value)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    responded_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+    cohort: Mapped[Cohort] = relationship()
+    user: Mapped[User] = relationship(foreign_keys=[user_id])

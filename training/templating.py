@@ -2,13 +2,38 @@
 
 from __future__ import annotations
 
+import re
+
 from flask import Flask, request
-from flask_babel import get_locale
+from flask_babel import format_datetime, get_locale
+from flask_babel import gettext as _
 
 from training.forms import EmptyForm, LanguageForm
+from training.numbers import register_filters
+
+_BROWSERS = (("Edg/", "Edge"), ("OPR/", "Opera"), ("Firefox/", "Firefox"),
+             ("Chrome/", "Chrome"), ("Chromium/", "Chromium"), ("Safari/", "Safari"))  # fmt: skip
+_SYSTEMS = (("Android", "Android"), ("iPhone", "iPhone"), ("iPad", "iPad"),
+            ("Windows", "Windows"), ("Mac OS X", "macOS"), ("CrOS", "ChromeOS"),
+            ("Linux", "Linux"))  # fmt: skip
+
+
+def device_label(user_agent: str | None) -> str:
+    """ "Firefox on Linux" from a User-Agent header (a hint for people, not a security check)."""
+    agent = user_agent or ""
+    browser = next((name for key, name in _BROWSERS if key in agent), None)
+    system = next((name for key, name in _SYSTEMS if re.search(re.escape(key), agent)), None)
+    if browser and system:
+        return _("%(browser)s on %(system)s", browser=browser, system=system)
+    return browser or system or _("Unknown browser")
 
 
 def init_templating(app: Flask) -> None:
+    register_filters(app)
+
+    app.add_template_filter(device_label, "device_label")
+    app.add_template_filter(lambda v: format_datetime(v, "short") if v else "", "datetime_short")
+
     @app.context_processor
     def shared_context() -> dict[str, object]:
         locale = str(get_locale() or "en")

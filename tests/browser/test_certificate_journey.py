@@ -83,3 +83,46 @@ def test_complete_download_verify(page, app, make_user, tmp_path):
     assert page.get_by_text("This certificate was revoked on").is_visible()
     assert page.get_by_text("Issued to the wrong person").is_visible()
     assert_accessible(page, "certificate-verify-revoked")
+
+
+def test_download_for_a_wallet_then_verify_the_credential(page, app, make_user, tmp_path):
+    """The learner downloads the signed credential for a wallet; an employer uploads it."""
+    from playwright.sync_api import expect
+
+    from courses.loader import get_course
+    from credentials import services as credentials
+
+    course = get_course("mini")
+    learner = make_user("learner", email="ines@example.test", full_name="Inès Moreau")
+    complete_everything(learner, course)
+    certificate = services.find_current(learner.id, "mini")
+    stored = credentials.credential_of_certificate(certificate.id).jwt
+
+    log_in(page, "ines@example.test")
+    page.goto("/certificates")
+    expect(page.get_by_text("Download for a wallet:")).to_be_visible()
+    with page.expect_download() as download_info:
+        page.get_by_role("link", name="signed credential (.jwt)").first.click()
+    download = download_info.value
+    saved = tmp_path / download.suggested_filename
+    download.save_as(saved)
+    assert download.suggested_filename.endswith(".jwt")
+    assert saved.read_text() == stored
+
+    page.goto("/verify")
+    page.get_by_label("Certificate PDF or credential file").set_input_files(str(saved))
+    page.get_by_role("button", name="Check the file").click()
+    expect(page.get_by_text("This credential is genuine")).to_be_visible()
+    expect(page.get_by_text("Credential of Inès Moreau")).to_be_visible()
+    assert_accessible(page, "credential-verify-upload")
+
+    page.get_by_role("link", name="See the certificate's verification page").click()
+    expect(page.get_by_role("heading", name="Digital credential")).to_be_visible()
+    expect(page.get_by_text("Not revoked")).to_be_visible()
+    assert_accessible(page, "credential-verify-page")
+
+    services.revoke(certificate, None, "Issued to the wrong person")
+    page.goto("/verify")
+    page.get_by_label("Certificate PDF or credential file").set_input_files(str(saved))
+    page.get_by_role("button", name="Check the file").click()
+    expect(page.get_by_text("This credential is genuine but it was revoked.")).to_be_visible()

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser.conftest import assert_accessible
 from tests.conftest import PASSWORD
@@ -28,44 +29,42 @@ def test_enrol_read_two_modules_and_see_progress(page, make_user):
     page.get_by_label("Email").fill(learner.email)
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Log in").click()
-    assert page.get_by_role("heading", name="My learning", level=1).is_visible()
-    assert page.get_by_text("not enrolled in any course").is_visible()
+    expect(page.get_by_role("heading", name="My learning", level=1)).to_be_visible()
+    expect(page.get_by_text("not enrolled in any course")).to_be_visible()
     assert_accessible(page, "courses-dashboard-empty")
 
     page.get_by_role("link", name="Browse the courses").click()
-    assert page.get_by_role("heading", name="Courses", level=1).is_visible()
+    expect(page.get_by_role("heading", name="Courses", level=1)).to_be_visible()
     assert_accessible(page, "courses-catalogue")
 
     page.get_by_role("link", name="Mini course").click()
-    assert page.get_by_role("heading", name="Mini course", level=1).is_visible()
+    expect(page.get_by_role("heading", name="Mini course", level=1)).to_be_visible()
     assert_accessible(page, "courses-course-not-enrolled")
     page.get_by_role("button", name="Enrol in this course").click()
-    assert page.get_by_text("You are enrolled in Mini course.").is_visible()
-    assert page.get_by_text("0 of 2 modules done (0%)").is_visible()
+    expect(page.get_by_text("You are enrolled in Mini course.")).to_be_visible()
+    # One progress, everywhere: the requirements (2 modules and the quiz of module 1).
+    expect(page.get_by_text("0 of 3 requirements met (0%)").first).to_be_visible()
     assert progress_value(page) == "0"
     assert_accessible(page, "courses-course-enrolled")
 
     page.get_by_role("link", name="Start with: First module").click()
-    assert page.get_by_role("heading", name="First module", level=1).is_visible()
+    expect(page.get_by_role("heading", name="First module", level=1)).to_be_visible()
     assert page.get_by_role("img", name="A diagram").evaluate("img => img.naturalWidth") == 1
     assert_accessible(page, "courses-module")
-    page.get_by_role("button", name="Mark as done").click()
+    # A module with a quiz: "Mark as done" leads to its quiz.
+    page.get_by_role("button", name="Mark as done and take the quiz").click()
+    expect(page.get_by_role("heading", name="Check", level=1)).to_be_visible()
+    expect(page.get_by_text("Module marked as done.")).to_be_visible()
 
-    assert page.get_by_role("heading", name="Second module", level=1).is_visible()
-    assert page.get_by_text("Module marked as done.").is_visible()
-    assert_accessible(page, "courses-module-2")
-    page.get_by_role("link", name="Mini course").first.click()
-    assert page.get_by_text("1 of 2 modules done (50%)").is_visible()
-    assert progress_value(page) == "1"
+    page.goto("/courses/mini/02-second")
+    page.get_by_role("button", name="Mark as done", exact=True).click()
+    expect(page.get_by_role("heading", name="Mini course", level=1)).to_be_visible()
+    expect(page.get_by_text("2 of 3 requirements met (66.7%)").first).to_be_visible()
+    expect(page.get_by_text("modules done: 2 of 2 · quizzes passed: 0 of 1").first).to_be_visible()
+    assert progress_value(page) == "2"
     assert_accessible(page, "courses-course-half")
 
-    page.get_by_role("link", name="Continue: Second module").click()
-    page.get_by_role("button", name="Mark as done").click()
-    assert page.get_by_role("heading", name="Mini course", level=1).is_visible()
-    assert page.get_by_text("2 of 2 modules done (100%)").is_visible()
-    assert progress_value(page) == "2"
-
     page.get_by_role("link", name="My learning").click()
-    assert page.get_by_text("2 of 2 modules done (100%)").is_visible()
+    expect(page.get_by_text("2 of 3 requirements met (66.7%)").first).to_be_visible()
     assert progress_value(page) == "2"
     assert_accessible(page, "courses-dashboard")

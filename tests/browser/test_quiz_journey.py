@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser.conftest import assert_accessible
 from tests.conftest import PASSWORD
@@ -37,19 +38,18 @@ def test_take_a_quiz_save_reload_submit_and_review(page, live_server, app, make_
     page.get_by_role("button", name="Log in").click()
 
     page.goto(f"/courses/{SLUG}/{STEM}/quiz")
-    assert page.get_by_role("heading", name="Test quiz", level=1).is_visible()
+    expect(page.get_by_role("heading", name="Test quiz", level=1)).to_be_visible()
     assert_accessible(page, "quiz-intro")
     page.get_by_role("button", name="Start the quiz").click()
 
-    assert page.get_by_role("heading", name="Question 1 of 7").is_visible()
+    expect(page.get_by_role("heading", name="Question 1 of 7")).to_be_visible()
     assert_accessible(page, "quiz-attempt")
     page.get_by_label("Paris").check()
     page.get_by_label("2", exact=True).check()
     page.get_by_label("3", exact=True).check()
     page.get_by_label("True").check()
     page.get_by_role("button", name="Save", exact=True).click()
-    assert page.get_by_text("Your answers are saved").is_visible()
-
+    expect(page.get_by_text("Your answers are saved")).to_be_visible()
     page.reload()
     assert page.get_by_label("Paris").is_checked()
     assert page.get_by_label("2", exact=True).is_checked()
@@ -75,13 +75,13 @@ def test_take_a_quiz_save_reload_submit_and_review(page, live_server, app, make_
     page.set_viewport_size({"width": 360, "height": 760})
 
     page.get_by_role("button", name="Submit my answers").click()
-    assert page.get_by_role("heading", name="Result of attempt 1").is_visible()
-    assert page.get_by_text("100 %", exact=True).first.is_visible()
-    assert page.get_by_text("You reached the pass mark of 70 %").is_visible()
-    assert page.get_by_role("heading", name="Review").is_visible()
-    assert page.get_by_text("EXPLANATION-CAPITAL").is_visible()
+    expect(page.get_by_role("heading", name="Result of attempt 1")).to_be_visible()
+    expect(page.get_by_text("100%", exact=True).first).to_be_visible()
+    expect(page.get_by_text("You reached the pass mark of 70%")).to_be_visible()
+    expect(page.get_by_role("heading", name="Review")).to_be_visible()
+    expect(page.get_by_text("EXPLANATION-CAPITAL")).to_be_visible()
     assert_accessible(page, "quiz-result")
 
     page.get_by_role("link", name="Back to the quiz").click()
-    assert page.get_by_role("table").get_by_text("Attempt 1").is_visible()
+    expect(page.get_by_role("table").get_by_text("Attempt 1")).to_be_visible()
     assert_accessible(page, "quiz-intro-after")

@@ -7,7 +7,9 @@ import secrets
 from typing import Any
 
 from pypdf import PdfReader
+from sqlalchemy import select
 
+from courses.models import Enrolment
 from training.extensions import db
 from training.models import Cohort, CohortMember
 
@@ -23,6 +25,21 @@ def make_cohort(trainer: Any, members: list[Any], course_slug: str = "mini") -> 
     db.session.flush()
     for member in members:
         db.session.add(CohortMember(cohort_id=cohort.id, user_id=member.id))
+        # Like joining: the enrolment in the course records the cohort (where work is earned).
+        enrolment = db.session.execute(
+            select(Enrolment).where(
+                Enrolment.user_id == member.id, Enrolment.course_slug == course_slug
+            )
+        ).scalar_one_or_none()
+        if enrolment is None:
+            db.session.add(Enrolment(user_id=member.id, course_slug=course_slug))
+            db.session.flush()
+            enrolment = db.session.execute(
+                select(Enrolment).where(
+                    Enrolment.user_id == member.id, Enrolment.course_slug == course_slug
+                )
+            ).scalar_one()
+        enrolment.cohort_id = cohort.id
     db.session.commit()
     return cohort
 

@@ -72,7 +72,7 @@ def test_quiz_below_the_course_pass_mark_is_missing(learner, course):
     play(learner, course)
     status = completion.evaluate(learner, course)
     assert kinds_missing(status) == [("quiz", "02-next")]
-    assert status.missing[0].detail == "Grade 50 % — 80 % needed"
+    assert status.missing[0].detail == "Grade 50% — 80% needed"
 
 
 def test_quiz_pass_mark_override(learner, course):
@@ -80,22 +80,22 @@ def test_quiz_pass_mark_override(learner, course):
     take_quiz(learner, course, "01-intro", right=1)
     quiz = next(r for r in completion.evaluate(learner, course).requirements if r.kind == "quiz")
     assert quiz.key == "01-intro" and quiz.done
-    assert quiz.detail == "Passed with 50 %"
+    assert quiz.detail == "Passed with 50%"
 
 
 def test_quiz_not_taken_says_so(learner, course):
     quiz = next(r for r in completion.evaluate(learner, course).missing if r.kind == "quiz")
-    assert quiz.detail == "Not taken yet — 50 % needed"
+    assert quiz.detail == "Not taken yet — 50% needed"
 
 
 def test_roleplay_below_minimum_is_missing(learner, course):
     read_modules(learner, course)
     take_quiz(learner, course, "01-intro", right=2)
     take_quiz(learner, course, "02-next", right=2)
-    play(learner, course, choice=1)  # 0 %
+    play(learner, course, choice=1)  # 0 %, escalated
     status = completion.evaluate(learner, course)
     assert kinds_missing(status) == [("roleplay", "noise")]
-    assert status.missing[0].detail == "Best 0 % — 60 % needed"
+    assert status.missing[0].detail == "Best 0%, but the situation was not resolved"
     play(learner, course, choice=0)  # the best run counts
     assert completion.evaluate(learner, course).complete
 

@@ -12,7 +12,7 @@ import threading
 
 from sqlalchemy import func, select
 
-from certificates import services
+from certificates import issuing, revocation, services
 from certificates.models import Certificate
 from training.audit import AuditEvent
 from training.extensions import db
@@ -22,16 +22,16 @@ from training.models import User
 def test_two_simultaneous_issues_give_one_certificate(app, make_user, course, monkeypatch):
     learner_id = make_user("learner", full_name="Concurrent Learner").id
     barrier = threading.Barrier(2, timeout=30)
-    real_render = services.render_snapshot
+    real_render = issuing.render_snapshot
     rendered: list[str] = []
 
-    def render_then_wait(snapshot, language):  # noqa: ANN001, ANN202
-        pdf = real_render(snapshot, language)
+    def render_then_wait(snapshot, language, credential=None):  # noqa: ANN001, ANN202
+        pdf = real_render(snapshot, language, credential)
         rendered.append(snapshot.code)
         barrier.wait()  # both threads have checked and rendered: now race to INSERT
         return pdf
 
-    monkeypatch.setattr(services, "render_snapshot", render_then_wait)
+    monkeypatch.setattr(issuing, "render_snapshot", render_then_wait)
     codes: list[str] = []
     errors: list[BaseException] = []
 
@@ -70,14 +70,14 @@ def test_two_simultaneous_reissues_give_one_new_certificate(app, make_user, cour
     accounts.update_profile(learner, learner.display_name, "New Name")
     learner_id = learner.id
     barrier = threading.Barrier(2, timeout=30)
-    real_render = services.render_snapshot
+    real_render = revocation.render_snapshot
 
-    def render_then_wait(snapshot, language):  # noqa: ANN001, ANN202
-        pdf = real_render(snapshot, language)
+    def render_then_wait(snapshot, language, credential=None):  # noqa: ANN001, ANN202
+        pdf = real_render(snapshot, language, credential)
         barrier.wait()
         return pdf
 
-    monkeypatch.setattr(services, "render_snapshot", render_then_wait)
+    monkeypatch.setattr(revocation, "render_snapshot", render_then_wait)
     results: list[int] = []
     errors: list[BaseException] = []
 

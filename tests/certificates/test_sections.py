@@ -13,11 +13,11 @@ def test_course_page_and_dashboard_show_missing_then_the_certificate(client, log
     html = client.get("/courses/mini").get_data(as_text=True)
     assert 'id="completion-title"' in html
     assert "4 requirements are still missing for the certificate." in html
-    assert "1 of 5 done." in html
-    assert "Quiz: Next steps" in html and "Not taken yet — 80 % needed" in html
+    assert "1 of 5 requirements met" in html
+    assert "Quiz: Next steps" in html and "Not taken yet — 80% needed" in html
     assert "Role-play: Noise at 23:00" in html
     dashboard = client.get("/dashboard").get_data(as_text=True)
-    assert "1 of 5 requirements done" in dashboard
+    assert "1 of 5 requirements met (20%)" in dashboard
 
     complete_everything(learner, course)
     certificate = services.find_current(learner.id, course.slug)

@@ -121,10 +121,10 @@ def test_reissue_by_someone_else_is_refused(learner, make_user, course):
 
 
 def test_revoke_rules_and_audit(learner, make_user, course):
-    certificate = services.issue(learner, course)
     stranger = make_user("trainer")
     trainer = make_user("trainer", email="trainer@example.test")
     make_cohort(trainer, [learner])
+    certificate = services.issue(learner, course)  # earned in the trainer's cohort
     with pytest.raises(services.NotAllowed):
         services.revoke(certificate, stranger, "No reason")
     with pytest.raises(services.NotAllowed):

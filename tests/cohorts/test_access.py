@@ -15,6 +15,7 @@ ROUTES = [
     ("POST", "/cohorts/{id}/import"),
     ("GET", "/cohorts/{id}/import/done"),
     ("GET", "/cohorts/{id}/learners/{learner}"),
+    ("POST", "/cohorts/{id}/learners/{learner}/second-chances"),
     ("GET", "/cohorts/{id}/insight"),
     ("GET", "/cohorts/{id}/gradebook.csv"),
 ]

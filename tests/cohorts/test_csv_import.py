@@ -7,13 +7,13 @@ import io
 
 import pytest
 
-from cohorts import services
+from cohorts import membership, services
 from cohorts.csv_import import parse_roster
 from courses.models import Enrolment
 from tests.conftest import outbox_links
 from training import accounts
 from training.extensions import db
-from training.models import CohortMember, User
+from training.models import CohortInvitation, CohortMember, User
 
 
 def upload(client, cohort, text: str | bytes):
@@ -25,7 +25,9 @@ def upload(client, cohort, text: str | bytes):
     )
 
 
-def test_good_file_creates_enrols_and_invites(client, login, trainer, cohort, make_user, app):
+def test_good_file_creates_accounts_and_invites_everyone(
+    client, login, trainer, cohort, make_user, app
+):
     existing = make_user("learner", email="lucas@example.test")
     services.join(make_user("learner", email="already@example.test"), cohort)
     login(trainer)
@@ -37,21 +39,23 @@ def test_good_file_creates_enrols_and_invites(client, login, trainer, cohort, ma
     )
     assert response.status_code == 302
     page = client.get(response.location).get_data(as_text=True)
-    assert "2 new accounts created" in page
-    assert "1 existing account added" in page
+    # One count for new and existing accounts alike: the summary is no account oracle.
+    assert "3 invitations sent by email" in page
     assert "1 already in the cohort" in page
+    assert "account" not in page.split("<main", 1)[-1].split("</main>")[0].lower()
 
     amina = accounts.find_user_by_email("amina@example.test")
     assert amina.full_name == "Amina Haddad" and amina.password_hash is None
     assert amina.email_verified_at is None
     assert accounts.find_user_by_email("zoe@example.test").full_name == "Zoé Lefèvre"
-    for user in (amina, existing):
-        assert services.is_member(cohort, user.id)
-        enrolment = db.session.query(Enrolment).filter_by(user_id=user.id).one()
-        assert enrolment.cohort_id == cohort.id
+    for user in (amina, existing):  # invited, not members: nobody joins without consent
+        assert not services.is_member(cohort, user.id)
+        assert db.session.query(Enrolment).filter_by(user_id=user.id).count() == 0
+    assert len(membership.pending_for(existing)) == 1
 
     invites = [link for link in outbox_links(app) if "/invite/" in link]
-    assert len(invites) == 2
+    assert len(invites) == 2  # set-password links for the two new accounts
+    assert any("/invitations" in link for link in outbox_links(app))  # lucas is told
     client.post("/logout")
     path = invites[0].replace("http://localhost", "")
     response = client.post(
@@ -71,7 +75,9 @@ def test_bom_semicolons_and_no_header(client, login, trainer, cohort):
     response = upload(client, cohort, data.encode("utf-8"))
     assert response.status_code == 302
     assert accounts.find_user_by_email("nadia@example.test").full_name == "Nadia Benali"
-    assert services.is_member(cohort, accounts.find_user_by_email("omar@example.test").id)
+    omar = accounts.find_user_by_email("omar@example.test")
+    assert not services.is_member(cohort, omar.id)
+    assert [i.cohort_id for i in membership.pending_for(omar)] == [cohort.id]
 
 
 @pytest.mark.parametrize(
@@ -110,5 +116,6 @@ def test_a_large_file_fits_the_session_cookie(client, login, trainer, cohort):
     response = upload(client, cohort, rows)
     assert response.status_code == 302
     page = client.get(response.location).get_data(as_text=True)
-    assert "300 new accounts created" in page and "… and 290 more" in page
-    assert db.session.query(CohortMember).count() == 300
+    assert "300 invitations sent" in page and "… and 290 more" in page
+    assert db.session.query(CohortInvitation).count() == 300
+    assert db.session.query(CohortMember).count() == 0

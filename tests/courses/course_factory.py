@@ -23,7 +23,7 @@ completion:
   quizzes: all
   roleplays: none
 certificate:
-  title: Certificate of completion
+  title: Certificate of completion of a preparation course
   signatory: Ann Smith, Director
   issuer: Test centre
 """
@@ -62,7 +62,7 @@ SECOND_MD = """\
 ---
 title: Second module
 summary: The second one.
-minutes: 7
+minutes: 90
 objectives:
   - Learn the second thing
 ---
@@ -89,6 +89,7 @@ questions:
         correct: true
       - text: Wrong
         correct: false
+show_answers: after_pass
 """
 
 ROLEPLAY_YAML = """\

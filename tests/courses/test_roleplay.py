@@ -391,20 +391,26 @@ def test_points_name_an_undeclared_competency() -> None:
     )
 
 
-@pytest.mark.parametrize("amount", ["-1", "1.5", "two", "true", "null"])
-def test_points_must_be_non_negative_integers(amount: str) -> None:
+@pytest.mark.parametrize("amount", ["1.5", "two", "true", "null"])
+def test_points_must_be_whole_numbers(amount: str) -> None:
     problem = only_problem(changed("points: {listening: 1}", f"points: {{listening: {amount}}}"))
     assert problem.line == 13
     assert problem.message.startswith(
-        "points for 'listening' in choice 1 of node 'knock' must be a non-negative integer"
+        "points for 'listening' in choice 1 of node 'knock' must be a whole number "
+        "(negative for a penalty)"
     )
+
+
+def test_points_may_be_negative_penalties() -> None:
+    scenario = scenario_of(changed("points: {listening: 1}", "points: {listening: 2, law: -1}"))
+    assert scenario.node("knock").choices[0].points == {"listening": 2, "law": -1}
 
 
 def test_points_on_their_own_lines() -> None:
     text = changed(
         "points: {listening: 1}   # 13\n",
         "points:                  # 13\n          listening: 1           # 14\n"
-        "          law: -2                # 15\n",
+        "          law: 0.5               # 15\n",
     )
     assert only_problem(text).line == 15
 

@@ -64,7 +64,9 @@ QUESTIONS = [
 
 
 def quiz_data(**settings: object) -> dict:
-    data: dict = {"title": "Test quiz"}
+    """A quiz file's data; file order unless a test asks for ``shuffle`` (the format's default
+    is to shuffle, tested on its own)."""
+    data: dict = {"title": "Test quiz", "shuffle": False}
     data.update(settings)
     data.setdefault("questions", QUESTIONS)
     return data

@@ -144,7 +144,7 @@ def test_render_is_applied_once_at_parse_time() -> None:
         ("grading: best\nquestions: [{id: a, type: true_false, prompt: p, answer: true}]\n",
          1, "'grading' must be one of highest, last, first, average"),
         ("show_answers: always\nquestions: [{id: a, type: true_false, prompt: p, answer: true}]\n",
-         1, "'show_answers' must be one of after_submit, after_pass, never"),
+         1, "'show_answers' must be one of after_submit, after_pass, after_last_attempt, never"),
         ("questions: [{id: a, type: true_false, prompt: p, answer: true}]\ndraw: 2\n",
          2, "'draw' is 2 but the quiz has only 1 questions"),
         ("max_attempts: -1\nquestions: [{id: a, type: true_false, prompt: p, answer: true}]\n",

@@ -73,7 +73,7 @@ def test_intro_page_shows_the_settings_and_starts_nothing_on_get(client, learner
     page = client.get(quiz_url(course))
     assert page.status_code == 200
     html = page.get_data(as_text=True)
-    assert "Test quiz" in html and "80\u00a0%" in html and "0 of 3 used" in html
+    assert "Test quiz" in html and "80%" in html and "0 of 3 used" in html
     assert "15 minutes" in html and "Start the quiz" in html
     assert db.session.query(Attempt).count() == 0
 
@@ -159,8 +159,8 @@ def test_submit_shows_the_result_and_review(client, learner):
     )
     assert response.status_code == 302 and response.location.endswith("/result")
     html = client.get(response.location).get_data(as_text=True)
-    assert "85.7\u00a0%" in html and "6 of 7 points" in html
-    assert "Passed" in html and "pass mark of 70\u00a0%" in html
+    assert "85.7%" in html and "6 of 7 points" in html
+    assert "Passed" in html and "pass mark of 70%" in html
     assert "FEEDBACK-LYON" in html and "EXPLANATION-CAPITAL" in html
     assert "Right answer" in html and "Wrong" in html
     assert "Practise the questions I missed" in html
@@ -174,20 +174,21 @@ def test_submit_shows_the_result_and_review(client, learner):
     # the attempt page now redirects to the result
     assert client.get(quiz_url(course, f"/attempts/{attempt.id}")).status_code == 302
     intro = client.get(quiz_url(course)).get_data(as_text=True)
-    assert "Attempt 1" in intro and "85.7\u00a0%" in intro and "1 of 2 used" in intro
+    assert "Attempt 1" in intro and "85.7%" in intro and "1 of 2 used" in intro
 
 
-def test_show_answers_never_hides_the_review(client, learner):
+def test_show_answers_never_shows_right_or_wrong_and_explanations_but_not_the_key(client, learner):
     user, course = learner(show_answers="never")
     attempt = start(client, course)
     client.post(
         quiz_url(course, f"/attempts/{attempt.id}"), data=form_for(attempt, course, WRONG, "submit")
     )
     html = client.get(quiz_url(course, f"/attempts/{attempt.id}/result")).get_data(as_text=True)
-    assert "0\u00a0%" in html and "Not passed" in html
-    assert (
-        "EXPLANATION-CAPITAL" not in html and "FEEDBACK-" not in html and "Right answer" not in html
-    )
+    assert "0%" in html and "Not passed" in html
+    assert "Wrong" in html and "EXPLANATION-CAPITAL" in html
+    # never the key: no right answer, no per-choice feedback (it may name the right choice)
+    assert "FEEDBACK-" not in html and "Right answer" not in html
+    assert "<p>Paris</p>" not in html  # the right choice of the question answered wrong
 
 
 def test_show_answers_after_pass(client, learner):
@@ -197,7 +198,9 @@ def test_show_answers_after_pass(client, learner):
         quiz_url(course, f"/attempts/{first.id}"), data=form_for(first, course, WRONG, "submit")
     )
     html = client.get(quiz_url(course, f"/attempts/{first.id}/result")).get_data(as_text=True)
-    assert "EXPLANATION-CAPITAL" not in html and "once you have passed" in html
+    assert "once you have passed" in html
+    assert "Wrong" in html and "EXPLANATION-CAPITAL" in html  # right/wrong and why…
+    assert "Right answer" not in html and "<p>Paris</p>" not in html  # …but not the key
     second = start(client, course)
     client.post(
         quiz_url(course, f"/attempts/{second.id}"), data=form_for(second, course, KEY, "submit")
@@ -206,7 +209,31 @@ def test_show_answers_after_pass(client, learner):
     assert "EXPLANATION-CAPITAL" in html and "Right answer" in html
     # and now the first attempt's review opens too
     html = client.get(quiz_url(course, f"/attempts/{first.id}/result")).get_data(as_text=True)
-    assert "EXPLANATION-CAPITAL" in html
+    assert "Right answer" in html and "<p>Paris</p>" in html
+
+
+def test_show_answers_after_last_attempt(client, learner):
+    """The key waits until no attempt is left, then opens on every review."""
+    user, course = learner(show_answers="after_last_attempt", max_attempts=2)
+    first = start(client, course)
+    client.post(
+        quiz_url(course, f"/attempts/{first.id}"), data=form_for(first, course, WRONG, "submit")
+    )
+    html = client.get(quiz_url(course, f"/attempts/{first.id}/result")).get_data(as_text=True)
+    assert "once you have no attempt left" in html and "EXPLANATION-CAPITAL" in html
+    assert "Right answer" not in html and "<p>Paris</p>" not in html
+    second = start(client, course)
+    client.post(
+        quiz_url(course, f"/attempts/{second.id}"), data=form_for(second, course, WRONG, "submit")
+    )
+    for attempt in (first, second):
+        url = quiz_url(course, f"/attempts/{attempt.id}/result")
+        html = client.get(url).get_data(as_text=True)
+        assert "Right answer" in html and "<p>Paris</p>" in html
+    intro = client.get(quiz_url(course)).get_data(as_text=True)
+    assert "No attempt left" in intro
+    # not in a cohort: the learner is told whom to ask, not that a trainer was told
+    assert "Ask your training organisation for another attempt" in intro
 
 
 def test_late_submission_is_explained(client, learner):
@@ -223,7 +250,7 @@ def test_late_submission_is_explained(client, learner):
     )
     html = client.get(response.location).get_data(as_text=True)
     assert "Time was up" in html and "graded on the answers saved before the time ran out" in html
-    assert "14.3\u00a0%" in html  # only the saved answer counted
+    assert "14.3%" in html  # only the saved answer counted
 
 
 def test_an_expired_attempt_page_sends_the_learner_to_the_result(client, learner):
@@ -304,7 +331,7 @@ def test_the_course_page_lists_the_quiz_with_the_grade(client, learner):
     )
     html = client.get(f"/courses/{course.slug}").get_data(as_text=True)
     assert "Quiz 1: Module 01-quiz" in html and f'href="{quiz_url(course)}"' in html
-    assert "Grade 100\u00a0%" in html and "1 of 3 attempts used" in html and "Passed" in html
+    assert "Grade 100%" in html and "1 of 3 attempts used" in html and "Passed" in html
 
 
 def test_the_dashboard_offers_to_resume_a_quiz_in_progress(client, learner):

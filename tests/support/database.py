@@ -1,5 +1,10 @@
 """Test databases: a fresh SQLite file, or the PostgreSQL of TEST_DATABASE_URL, built by the
-real Alembic migrations once per test session and emptied between tests."""
+real Alembic migrations once per test session and emptied between tests.
+
+Under pytest-xdist each worker process is its own test session with its own database: the
+SQLite file lives in the worker's temporary directory, and the PostgreSQL database gets the
+worker's name as a suffix (``passerelle_test`` → ``passerelle_test_gw0``, ``…_gw1``), so
+workers never see each other's rows."""
 
 from __future__ import annotations
 
@@ -10,10 +15,26 @@ from sqlalchemy import delete
 from sqlalchemy.engine import make_url
 
 
+def xdist_worker() -> str:
+    """This pytest-xdist worker's name (``gw0``, ``gw1``…), or ``""`` without xdist."""
+    return os.environ.get("PYTEST_XDIST_WORKER", "")
+
+
+def per_worker_url(url: str, worker: str | None = None) -> str:
+    """``url`` with the database name suffixed by the xdist worker's name (unchanged alone)."""
+    worker = xdist_worker() if worker is None else worker
+    if not worker:
+        return url
+    parsed = make_url(url)
+    name = f"{parsed.database or 'passerelle_test'}_{worker}"
+    return parsed.set(database=name).render_as_string(hide_password=False)
+
+
 def test_database_url(tmp_dir: str) -> str:
     url = os.environ.get("TEST_DATABASE_URL")
     if not url:
         return f"sqlite:///{tmp_dir}/test.sqlite3"
+    url = per_worker_url(url)
     reset_postgres_database(url)
     return url
 

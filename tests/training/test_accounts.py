@@ -67,7 +67,8 @@ def test_duplicate_email_regardless_of_case_reveals_nothing(client, app, make_us
     assert b"Check your inbox" in response.data  # same answer as a new address
     users = db.session.execute(select(User).where(User.email == "taken@example.test")).all()
     assert len(users) == 1
-    assert any("/forgot-password" in link for link in outbox_links(app))
+    # The owner is told, with a way back into their account.
+    assert any("/reset-password/" in link for link in outbox_links(app))
 
 
 def test_create_user_rejects_duplicate_email(app, make_user):

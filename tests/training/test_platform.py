@@ -46,11 +46,12 @@ def test_logout_without_csrf_token_is_refused(database_url, tmp_path, make_user)
 
 def test_too_many_logins_get_429(client, app):
     limit = int(app.config["LOGIN_RATE_LIMIT"].split()[0])
+    # A different address each time: this is the per-client limit, not the per-account backoff.
     statuses = [
         client.post(
-            "/login", data={"email": "x@example.test", "password": "wrong pass"}
+            "/login", data={"email": f"x{n}@example.test", "password": "wrong pass"}
         ).status_code
-        for _ in range(limit + 1)
+        for n in range(limit + 1)
     ]
     assert statuses[:limit] == [200] * limit
     assert statuses[-1] == 429
@@ -90,7 +91,7 @@ def test_login_limit_is_shared_between_app_servers_through_redis(database_url, t
         with app.app_context():
             statuses.append(
                 app.test_client()
-                .post("/login", data={"email": "x@example.test", "password": "wrong pass"})
+                .post("/login", data={"email": f"x{n}@example.test", "password": "wrong pass"})
                 .status_code
             )
     assert statuses == [200, 200, 200, 200, 429]

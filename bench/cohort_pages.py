@@ -1,0 +1,166 @@
+"""Cohort pages at 200, 1,000 and 5,000 learners: the time of one page and its SQL queries,
+as ratios of the 200-learner cohort's.
+
+Budget (issue 19, item 2; design.md): one page of the dashboard, the group insight and the
+gradebook at 5,000 learners ≤ 1.5 × the time at 200, with a query count that does not grow.
+Today these pages show every learner at once; once they are paginated, this benchmark measures
+their first page (the paths can be changed, see below) and the ratios say whether it worked.
+
+How: one database (a SQLite file, and the PostgreSQL of ``BENCH_POSTGRES_URL`` when set)
+holding the generated 10-module course and three cohorts of 200, 1,000 and 5,000 learners
+seeded in bulk (``bench/seed.py``: module progress, quiz attempts, role-play runs, a
+certificate with real PDF bytes for each learner who finished). All cohorts share the same
+tables, so only the cohort's size differs. Each page is requested in-process with Flask's test
+client as the cohort's trainer; ``BENCH_COHORT_ROUNDS`` (default 3) rounds alternate sizes and
+pages, and the median time is reported. Queries are counted on one request.
+
+Settings: ``BENCH_COHORT_SIZES`` (default ``200,1000,5000``; the first is the baseline) and
+``BENCH_COHORT_PATHS`` to measure other URLs, as ``name=path`` pairs separated by commas, with
+``{id}`` for the cohort (default: ``dashboard=/cohorts/{id},insight=/cohorts/{id}/insight,
+gradebook=/cohorts/{id}/gradebook.csv``), e.g. ``dashboard=/cohorts/{id}?page=40`` for a later
+page once pages exist. Prints only; never asserts.
+
+Run alone: ``.venv/bin/python -m bench.cohort_pages``.
+"""
+
+from __future__ import annotations
+
+import os
+import statistics
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+from bench import seed
+
+SIZES = [int(n) for n in os.environ.get("BENCH_COHORT_SIZES", "200,1000,5000").split(",")]
+ROUNDS = int(os.environ.get("BENCH_COHORT_ROUNDS", "3"))
+DEFAULT_PATHS = (
+    "dashboard=/cohorts/{id},insight=/cohorts/{id}/insight,gradebook=/cohorts/{id}/gradebook.csv"
+)
+PATHS = dict(
+    pair.split("=", 1) for pair in os.environ.get("BENCH_COHORT_PATHS", DEFAULT_PATHS).split(",")
+)
+
+
+def _seed(app: Any) -> dict[int, int]:
+    """The cohorts, by size: {size: cohort id}."""
+    from courses.loader import get_course
+    from training.extensions import db
+
+    with app.app_context():
+        course = get_course(seed.BENCH_COURSE)
+        if course is None:
+            raise RuntimeError("the generated course does not load")
+        pdfs = seed.certificate_pdfs(course, count=3)
+        trainer = seed.make_trainer()
+        cohorts = {}
+        for size in SIZES:
+            cohort_id = seed.make_cohort(trainer, seed.BENCH_COURSE, f"Cohort of {size}")
+            users = seed.add_learners(cohort_id, seed.BENCH_COURSE, size, prefix=f"s{size}-")
+            seed.seed_activity(course, users)
+            finished = users[len(course.modules) :: len(course.modules) + 1]
+            seed.add_certificates(course, finished, pdfs)
+            cohorts[size] = cohort_id
+        db.session.remove()
+    return cohorts
+
+
+def run_database(name: str, url: str, tmp: Path) -> dict[str, Any]:
+    from sqlalchemy import event
+
+    from training.extensions import db
+
+    courses = seed.write_bench_course(tmp / f"courses-{name}")
+    app = seed.bench_app(url, tmp, courses)
+    started = time.perf_counter()
+    cohorts = _seed(app)
+    seeded_s = time.perf_counter() - started
+    times: dict[tuple[str, int], list[float]] = {}
+    queries: dict[tuple[str, int], int] = {}
+    sizes_kib: dict[tuple[str, int], float] = {}
+    with app.app_context():
+        client = app.test_client()
+        response = client.post(
+            "/login", data={"email": "trainer@bench.test", "password": seed.PASSWORD}
+        )
+        if response.status_code != 302:
+            raise RuntimeError(f"login failed: HTTP {response.status_code}")
+
+        def get(page: str, size: int) -> Any:
+            response = client.get(PATHS[page].format(id=cohorts[size]))
+            if response.status_code != 200:
+                raise RuntimeError(f"{page} at {size}: HTTP {response.status_code}")
+            return response
+
+        statements: list[str] = []
+
+        def record(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+            statements.append(statement)
+
+        for size in SIZES:  # warm-up, query count and size of each page
+            for page in PATHS:
+                get(page, size)
+                statements.clear()
+                event.listen(db.engine, "before_cursor_execute", record)
+                body = get(page, size).data
+                event.remove(db.engine, "before_cursor_execute", record)
+                queries[(page, size)] = len(statements)
+                sizes_kib[(page, size)] = len(body) / 1024
+        for round_number in range(ROUNDS):
+            order = SIZES if round_number % 2 == 0 else list(reversed(SIZES))
+            for size in order:
+                for page in PATHS:
+                    start = time.perf_counter()
+                    get(page, size)
+                    times.setdefault((page, size), []).append(time.perf_counter() - start)
+        db.session.remove()
+        db.engine.dispose()
+    return {
+        "database": name,
+        "seeded_s": seeded_s,
+        "ms": {key: 1000 * statistics.median(values) for key, values in times.items()},
+        "spread": {key: (min(values), max(values)) for key, values in times.items()},
+        "queries": queries,
+        "kib": sizes_kib,
+    }
+
+
+def run() -> list[dict[str, Any]]:
+    with tempfile.TemporaryDirectory() as tmp:
+        return [
+            run_database(name, url, Path(tmp))
+            for name, url in seed.database_urls(Path(tmp)).items()
+        ]
+
+
+def report(results: list[dict[str, Any]]) -> list[str]:
+    base = SIZES[0]
+    largest = SIZES[-1]
+    lines = []
+    for r in results:
+        lines.append(
+            f"{r['database']} — cohorts of {', '.join(f'{s:,}' for s in SIZES)} learners"
+            f" (seeded in {r['seeded_s']:.0f} s), median of {ROUNDS} rounds, in-process"
+        )
+        for page in PATHS:
+            for size in SIZES:
+                key = (page, size)
+                ratio = r["ms"][key] / r["ms"][(page, base)]
+                verdict = ""
+                if size == largest and size != base:
+                    ok = ratio <= 1.5 and r["queries"][key] <= r["queries"][(page, base)]
+                    verdict = (
+                        f"  (budget ≤ 1.5 × and no more queries: {'within' if ok else 'OVER'})"
+                    )
+                lines.append(
+                    f"  {page:<10} {size:>6,} learners {r['ms'][key]:8.0f} ms"
+                    f" = {ratio:5.1f} × at {base:,}   {r['queries'][key]:3d} queries"
+                    f"   {r['kib'][key]:7.0f} KiB{verdict}"
+                )
+    return lines
+
+
+if __name__ == "__main__":
+    print("\n".join(report(run())))
