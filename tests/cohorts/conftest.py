@@ -40,6 +40,11 @@ def write_course(root: Path) -> None:
         "open": False,
         "modules": ["01-intro", "02-practice"],
         "roleplays": ["noise-dispute"],
+        # the bundled role-play names its competency blocks: the course declares them
+        "blocks": [
+            {"id": "EP2", "title": "Prevention and mediation"},
+            {"id": "CCP2", "title": "Regulate tension and conflict through mediation"},
+        ],
         "completion": {"pass_mark": 70, "roleplay_min_score": 60},
         "certificate": {"title": "Certificate", "signatory": "A. Person", "issuer": "Centre"},
     }
