@@ -22,14 +22,13 @@ from cohorts.second_chances import (
 from courses.overrides import Override
 from quizzes import services as quizzes
 from tests.cohorts.conftest import SLUG, module_done, quiz_attempt, roleplay_run
+from tests.cohorts.test_dashboard import BEST  # the bundled noise-dispute's best path
 from training import audit
 from training.extensions import db
 from training.signals import second_chance_granted
 
 RIGHT = {"capital": 0, "round": True}
 WRONG = {"capital": 1, "round": False}
-BEST = [["arrival", 0], ["upstairs", 0], ["fabre_listens", 0], ["diallo_side", 0],
-        ["joint_meeting", 0], ["agreement", 0]]  # fmt: skip
 
 
 @pytest.fixture

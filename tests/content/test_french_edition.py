@@ -161,7 +161,12 @@ def test_the_manifest_follows_the_english_one():
     for slug in FR_MANIFEST.get("roleplays", []):
         assert slug in EN_MANIFEST["roleplays"], slug
     en_blocks = [(b["id"], b["rncp"]) for b in EN_MANIFEST["blocks"]]
-    assert [(b["id"], b["rncp"]) for b in FR_MANIFEST["blocks"]] == en_blocks
+    fr_blocks = [(b["id"], b["rncp"]) for b in FR_MANIFEST["blocks"]]
+    # The same blocks once the edition is complete; until then those its modules serve (a block
+    # nothing serves is a checker warning), in the English order.
+    assert fr_blocks == [b for b in en_blocks if b in fr_blocks]
+    if list(EN_MANIFEST["modules"]) == FR_MODULES:
+        assert fr_blocks == en_blocks
     titles = {b["id"]: b["title"] for b in FR_MANIFEST["blocks"]}
     assert titles["EP1"] == "Accueil, information et accompagnement"
     assert titles["EP2"] == "Prévention et médiation"
