@@ -8,6 +8,8 @@ install; the admin page then shows the endings table alone.
 
 from __future__ import annotations
 
+import html
+import re
 import shutil
 import subprocess
 
@@ -48,5 +50,11 @@ def dot_to_svg(dot_source: str) -> str:
 
 
 def scenario_svg(scenario: Scenario, labels: dict[str, str] | None = None) -> str:
-    """The scenario's picture; numbers in the request's language when there is one."""
-    return dot_to_svg(scenario_dot(scenario, labels, lambda value: format_number(value)))
+    """The scenario's picture; numbers in the request's language when there is one.
+
+    ``dot`` numbers its ids (``graph0``, ``node1``…) the same way in every drawing: they are
+    prefixed with the scenario's slug so that several graphs can share one page.
+    """
+    svg = dot_to_svg(scenario_dot(scenario, labels, lambda value: format_number(value)))
+    svg = re.sub(r'\bid="([^"]*)"', lambda m: f'id="rp-{scenario.slug}-{m.group(1)}"', svg)
+    return svg.replace("<svg ", f'<svg role="img" aria-label="{html.escape(scenario.title)}" ', 1)
