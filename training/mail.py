@@ -14,6 +14,7 @@ the dead-letter state with that reason).
 
 from __future__ import annotations
 
+import logging
 import re
 import smtplib
 import uuid
@@ -35,6 +36,7 @@ if TYPE_CHECKING:
     from training.models import User
     from training.outbox import OutboxMessage
 
+log = logging.getLogger("passerelle.mail")
 _URL = re.compile(r"https?://[^\s<>\"]+")
 
 
@@ -146,10 +148,10 @@ def build_message(message: OutboxMessage, config: dict[str, Any]) -> EmailMessag
     mail["Message-ID"] = make_msgid(
         idstring=f"outbox{message.id}", domain=sender_addr.rpartition("@")[2] or None
     )
-    for name, value in (message.headers or {}).items():
-        mail[name] = value
     mail.set_content(message.text_body)
     mail.add_alternative(message.html_body, subtype="html")
+    for name, value in (message.headers or {}).items():  # after: set_content drops Content-*
+        mail[name] = value
     return mail
 
 
@@ -180,6 +182,4 @@ def transmit(mail: EmailMessage, config: dict[str, Any]) -> None:
     name = f"{utcnow():%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:8]}.eml"
     policy = SMTPUTF8 if needs_smtputf8(mail) else SMTP
     (outbox / name).write_bytes(mail.as_bytes(policy=policy))
-    current_app.logger.info(
-        "Mail to %s (%s) written to %s", mail["To"], mail["Subject"], outbox / name
-    )
+    log.info("Mail to %s (%s) written to %s", mail["To"], mail["Subject"], outbox / name)
