@@ -105,6 +105,9 @@ def _register_blueprints(app: Flask) -> None:
     from proof.views import bp as proof_bp
 
     app.register_blueprint(proof_bp)
+    from courses.admin_views import bp as courses_admin_bp
+
+    app.register_blueprint(courses_admin_bp)
 
 
 def _register_cli(app: Flask) -> None:
