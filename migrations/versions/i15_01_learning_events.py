@@ -1,7 +1,7 @@
 """learning events: dated learner requests, for measured learning time and the evidence log
 
 Revision ID: i15_learning_events
-Revises: i12_overrides
+Revises: i17_outbox
 Create Date: 2026-12-01 11:50:00
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'i15_learning_events'
-down_revision = 'i12_overrides'
+down_revision = 'i17_outbox'
 branch_labels = None
 depends_on = None
 
