@@ -46,7 +46,12 @@ EN, FR = CONTENT / "cap-apm", CONTENT / "cap-apm-fr"
 EN_MANIFEST = load_yaml_file(EN / "course.yaml")
 FR_MANIFEST = load_yaml_file(FR / "course.yaml")
 FR_MODULES = list(FR_MANIFEST["modules"])
-FIGURES = ["hall-distance-zones.svg", "glasl-staircase.svg", "glasl-interventions.svg"]
+FIGURES = [
+    "hall-distance-zones.svg",
+    "glasl-staircase.svg",
+    "glasl-interventions.svg",
+    "mediation-steps.svg",
+]
 WORDS_PER_MINUTE = 150
 ACTIVITY = re.compile(r'^!!! example "Exercice \((\d+)\s+minutes?\)"', re.MULTILINE)
 ANSWER = '!!! tip "Une réponse possible"'
@@ -92,6 +97,17 @@ SHORT_ANSWER_VARIANTS: dict[str, tuple[list[str], str]] = {
             "le mode collaboration",
         ],
         "compromis",
+    ),
+    "m06-free-consent": (
+        [
+            "libre",
+            "Libre.",
+            "librement",
+            "un consentement libre",
+            "le libre consentement",
+            "volontaire",
+        ],
+        "obligatoire",
     ),
     "m09-logbook-name": (
         [
