@@ -28,8 +28,11 @@ The overall score (printed on the certificate) is the plain mean of the required
 grades and the required role-plays' scores (the best passing run, else the best run), over
 those with a result.
 
-Adding a breakdown (per competency block, issue 15) is ``progress.tally(predicate)`` with a
-predicate on items (``kind`` and ``key`` name the module, quiz or role-play).
+Per competency block (issue 15): each item carries the blocks it serves (a quiz without its
+own ``blocks`` serves its module's); ``progress.by_block`` gives, for each block the course
+declares, the same requirements grouped by block (``BlockProgress``). A block is **attained**
+when it has at least one requirement and all of them are met; its score is the mean of its
+required quizzes' and role-plays' scores, like the overall score.
 """
 
 from __future__ import annotations
@@ -129,6 +132,7 @@ class Item:
     in_progress: bool = False
     pass_mark: float | None = None
     why_not: str | None = None
+    blocks: tuple[str, ...] = ()  # competency blocks the item serves
 
     @property
     def met(self) -> bool:
@@ -160,10 +164,29 @@ class Tally:
 
 
 @dataclass(frozen=True)
+class BlockProgress:
+    """One competency block: its requirements met and missing, its score, attained or not."""
+
+    block: Any  # training.content_blocks.Block
+    tally: Tally
+    score: float | None
+
+    @property
+    def attained(self) -> bool:
+        return self.tally.total > 0 and not self.tally.missing
+
+    @property
+    def percent(self) -> float:
+        total = self.tally.total
+        return 100.0 * self.tally.count / total if total else 0.0
+
+
+@dataclass(frozen=True)
 class Progress:
     course_slug: str
     items: tuple[Item, ...]
     grants: tuple[GrantFact, ...] = ()
+    blocks: tuple[Any, ...] = ()  # the course's declared blocks (content_blocks.Block)
 
     @property
     def requirements(self) -> tuple[Item, ...]:
@@ -216,16 +239,34 @@ class Progress:
 
     @property
     def overall_score(self) -> float | None:
-        scores = [
-            i.score
-            for i in self.items
-            if i.required and i.kind in ("quiz", "roleplay") and i.score is not None
-        ]
-        return round(fmean(scores), 1) if scores else None
+        return _mean_score(self.items)
+
+    def block(self, block_id: str) -> BlockProgress | None:
+        """The progress in one declared block (None: the course declares no such block)."""
+        found = next((b for b in self.blocks if b.id == block_id), None)
+        if found is None:
+            return None
+        tally = self.tally(lambda i: block_id in i.blocks)
+        serving = [i for i in self.items if block_id in i.blocks]
+        return BlockProgress(found, tally, _mean_score(serving))
+
+    @property
+    def by_block(self) -> tuple[BlockProgress, ...]:
+        """Every declared block, in the course's order."""
+        return tuple(p for b in self.blocks if (p := self.block(b.id)) is not None)
 
     @property
     def needs_second_chance(self) -> tuple[Item, ...]:
         return needs_second_chance(self)
+
+
+def _mean_score(items: Sequence[Item]) -> float | None:
+    scores = [
+        i.score
+        for i in items
+        if i.required and i.kind in ("quiz", "roleplay") and i.score is not None
+    ]
+    return round(fmean(scores), 1) if scores else None
 
 
 def needs_second_chance(progress: Progress) -> tuple[Item, ...]:
@@ -257,13 +298,14 @@ def compute_progress(course: Any, facts: LearnerFacts) -> Progress:
                 "done" if done else "started" if opened else "not_started",
                 done,
                 excused=_excused(grants, "module", module.stem),
+                blocks=getattr(module, "blocks", ()),
             )
         )
     for module, quiz in course.quizzes():
         items.append(_quiz_item(course, module, quiz, facts, grants))
     for position, scenario in enumerate(course.roleplays, start=1):
         items.append(_roleplay_item(course, scenario, position, facts, grants))
-    return Progress(course.slug, tuple(items), tuple(grants))
+    return Progress(course.slug, tuple(items), tuple(grants), tuple(getattr(course, "blocks", ())))
 
 
 def quiz_pass_mark(course: Any, quiz: Any) -> float:
@@ -301,6 +343,7 @@ def _quiz_item(
         allowed=allowed,
         in_progress=in_progress,
         pass_mark=mark,
+        blocks=getattr(quiz, "blocks", ()) or getattr(module, "blocks", ()),
     )
 
 
@@ -355,6 +398,7 @@ def _roleplay_item(
         in_progress=in_progress,
         pass_mark=rules.roleplay_min_score,
         why_not=why_not,
+        blocks=getattr(scenario, "blocks", ()),
     )
 
 
