@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from courses.glossary import GlossaryTerm
 from courses.scenario import DEFAULT_PASSING_OUTCOMES, Scenario
 from quizzes.model import Quiz
 from training.content_blocks import Block
@@ -72,6 +73,13 @@ class Course:
     version: str
     path: Path
     blocks: tuple[Block, ...] = ()
+    edition_of: str | None = None  # the slug shared by the editions of one course
+    glossary: tuple[GlossaryTerm, ...] = ()
+
+    @property
+    def edition_key(self) -> str:
+        """What the editions of one course share: ``edition_of``, else the course's own slug."""
+        return self.edition_of or self.slug
 
     def block(self, block_id: str) -> Block | None:
         return next((b for b in self.blocks if b.id == block_id), None)

@@ -14,6 +14,8 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 
+from courses.catalogue import Course
+from courses.edition_parity import compare_editions, edition_pairs
 from courses.loader import course_folders, errors_in, load_course
 from courses.problems import strict as as_error
 from training.content_source import Problem
@@ -44,8 +46,11 @@ def check_path(path: Path, shown: str, *, strict: bool = False) -> tuple[list[Pr
         return [Problem(shown, 1, "no course found (a course folder holds a course.yaml)")], []
     problems: list[Problem] = []
     summary: list[str] = []
+    loaded: list[tuple[Course, str]] = []
     for folder, display in folders:
         course, found = load_course(folder, display)
+        if course is not None:
+            loaded.append((course, display))
         if strict:
             found = [as_error(problem) for problem in found]
         problems += found
@@ -59,6 +64,36 @@ def check_path(path: Path, shown: str, *, strict: bool = False) -> tuple[list[Pr
             )
         else:
             summary.append(f"{display}: {len(errors_in(found))} errors, course left out")
+    if len(folders) == 1 and loaded:
+        loaded += _reference_beside(*loaded[0])
+    parity, parity_summary = check_editions(loaded)
+    problems += [as_error(p) for p in parity] if strict else parity
+    return problems, summary + parity_summary
+
+
+def _reference_beside(course: Course, display: str) -> list[tuple[Course, str]]:
+    """The reference edition in the folder beside a course checked alone (for parity)."""
+    if course.edition_of is None:
+        return []
+    sibling = course.path.parent / course.edition_of
+    shown = str(Path(display).parent / course.edition_of)
+    reference = load_course(sibling, shown)[0] if (sibling / "course.yaml").is_file() else None
+    return [(reference, shown)] if reference is not None else []
+
+
+def check_editions(loaded: list[tuple[Course, str]]) -> tuple[list[Problem], list[str]]:
+    """Parity of every edition with its reference edition (``courses.edition_parity``)."""
+    pairs, problems = edition_pairs(loaded)
+    summary = []
+    for reference, edition in pairs:
+        found = compare_editions(
+            reference.course, reference.display, edition.course, edition.display
+        )
+        problems += found
+        summary.append(
+            f"{edition.display}: edition of {reference.display}, "
+            + (f"{len(found)} differences" if found else "parallel")
+        )
     return problems, summary
 
 

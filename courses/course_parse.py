@@ -12,6 +12,8 @@ import re
 from pathlib import Path
 
 from courses.catalogue import CertificateInfo, CompletionRules, Course, Module
+from courses.editions import parse_edition_of
+from courses.glossary import read_glossary, with_links
 from courses.module_parse import QUIZ_SUFFIXES, Listed, ModuleReader
 from courses.problems import CourseProblems, errors_in, is_number, own_line, percent_setting
 from courses.scenario import DEFAULT_PASSING_OUTCOMES, OUTCOMES, Scenario
@@ -30,7 +32,7 @@ from training.content_source import (
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 LANGUAGES = ("en", "fr")
 COURSE_REQUIRED = ("title", "summary", "language", "hours", "modules", "certificate")
-COURSE_OPTIONAL = ("open", "objectives", "roleplays", "completion", "blocks")
+COURSE_OPTIONAL = ("open", "objectives", "roleplays", "completion", "blocks", "edition_of")
 COMPLETION_KEYS = (
     "pass_mark",
     "modules",
@@ -100,8 +102,10 @@ class CourseReader:
             data, lambda line, message: p.add("course.yaml", line, message)
         )
         self.unlisted_files(module_list, roleplay_list)
+        edition_of = parse_edition_of(data, self.slug, p)
+        glossary = read_glossary(self.folder, p, module_list.lines)
 
-        modules = ModuleReader(self.folder, self.problems).modules(module_list)
+        modules = with_links(ModuleReader(self.folder, p).modules(module_list), glossary)
         roleplays = self.roleplays(roleplay_list)
         completion = self.completion(data, module_list, modules, roleplay_list)
         self.check_blocks(data, blocks, modules, roleplays)
@@ -124,6 +128,8 @@ class CourseReader:
             version=version,
             path=self.folder,
             blocks=blocks,
+            edition_of=edition_of,
+            glossary=glossary,
         )
         return course, problems
 
