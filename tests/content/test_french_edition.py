@@ -132,6 +132,17 @@ SHORT_ANSWER_VARIANTS: dict[str, tuple[list[str], str]] = {
         "ASE",
     ),
     "m08-sit-foreign-phone": (["112", "le 112", "Le numéro 112.", "au 112"], "115"),
+    "m09-logbook-name": (
+        [
+            "main courante",
+            "La main courante",
+            "la main-courante",
+            "une main courante",
+            "les mains courantes",
+            "le cahier de main courante",
+        ],
+        "fiche de liaison",
+    ),
     "m10-non-recours": (
         [
             "non-recours",
