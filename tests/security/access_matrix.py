@@ -172,4 +172,9 @@ MATRIX: dict[str, Row] = {
     "admin.change_role POST": row(LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK),
     "courses_admin.index GET": row(LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK),
     "courses_admin.course GET": row(LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK),
+    # Proof of a training action (issue 15): the learner, their cohort trainers, admins.
+    "proof.realisation GET": row(LOGIN, OK, HIDDEN, OK, HIDDEN, OK),
+    "proof.attestation GET": row(LOGIN, OK, HIDDEN, OK, HIDDEN, OK),
+    "proof.evidence_pack GET": row(LOGIN, OK, HIDDEN, OK, HIDDEN, OK),
+    "proof.cohort_realisations GET": row(LOGIN, HIDDEN, HIDDEN, OK, HIDDEN, OK),
 }
