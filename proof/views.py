@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import click
 from flask import Blueprint, abort, stream_with_context
 from flask.blueprints import BlueprintSetupState
 from flask_login import current_user, login_required
@@ -23,10 +24,10 @@ from courses.catalogue import Course
 from courses.loader import get_course
 from courses.sections import Section, register_course_section
 from courses.services import is_enrolled
-from proof import evidence, pdfs
+from proof import evidence, pdfs, retention
 from proof import models as _models  # noqa: F401  (registers the table)
 from proof.documents import proof_facts
-from proof.durations import init_durations
+from proof.durations import format_duration, init_durations
 from proof.learning_time import learning_time
 from proof.recording import init_recording
 from training.cohort_access import trainer_follows
@@ -145,3 +146,37 @@ def _time_section(user: Any, course: Any) -> Section | None:
 
 
 register_course_section(_time_section)
+
+
+@bp.cli.command("purge")
+@click.option("--dry-run", is_flag=True, help="Count what would be deleted, delete nothing.")
+def purge_command(dry_run: bool) -> None:
+    """Delete learning events older than EVIDENCE_RETENTION_YEARS (default 6)."""
+    if dry_run:
+        click.echo(f"{retention.expired_count()} learning events past retention (none deleted)")
+        return
+    click.echo(f"{retention.purge()} learning events past retention deleted")
+
+
+@bp.cli.command("time")
+@click.argument("email")
+@click.argument("course_slug", metavar="COURSE")
+def time_command(email: str, course_slug: str) -> None:
+    """Print the measured learning time of the learner EMAIL in COURSE."""
+    from training.accounts import find_user_by_email
+
+    user = find_user_by_email(email)
+    course = get_course(course_slug)
+    if user is None or course is None:
+        raise click.ClickException("no such learner or course")
+    time = learning_time(user.id, course)
+    click.echo(f"measured: {format_duration(time.total)} in {time.sessions} sessions "
+               f"(declared duration: {course.hours:g} h)")  # fmt: skip
+    for stem, seconds in time.modules.items():
+        click.echo(f"module {stem}: {format_duration(seconds)}")
+    for stem, seconds in time.quizzes.items():
+        click.echo(f"quiz {stem}: {format_duration(seconds)}")
+    for slug, seconds in time.roleplays.items():
+        click.echo(f"roleplay {slug}: {format_duration(seconds)}")
+    for block, seconds in time.blocks.items():
+        click.echo(f"block {block}: {format_duration(seconds)}")

@@ -177,3 +177,36 @@ def test_a_cohort_in_one_go(clock, app, member, login, cohort):
         client.get("/dashboard")
     totals = learning_time.realised_seconds_of_users(SLUG, [first.id, second.id, idle.id])
     assert totals == {first.id: 240.0, second.id: 240.0, idle.id: 0.0}
+
+
+def test_events_past_retention_are_purged_by_the_cli(app, runner, member):
+    from proof.recording import record
+    from training.timeutil import utcnow
+
+    learner = member()
+    now = utcnow()
+    record(learner.id, SLUG, "module", "01-intro", at=now - timedelta(days=365 * 6 + 10))
+    record(learner.id, SLUG, "module", "02-practice", at=now - timedelta(days=365 * 5))
+    result = runner.invoke(args=["proof", "purge", "--dry-run"])
+    assert "1 learning events past retention (none deleted)" in result.output
+    assert len(_events(learner)) == 2
+    result = runner.invoke(args=["proof", "purge"])
+    assert "1 learning events past retention deleted" in result.output
+    assert [e.key for e in _events(learner)] == ["02-practice"]
+    app.config["EVIDENCE_RETENTION_YEARS"] = 4
+    assert "1 learning events" in runner.invoke(args=["proof", "purge"]).output
+
+
+def test_the_cli_prints_measured_beside_declared_time(app, runner, member):
+    from proof.recording import record
+    from training.timeutil import utcnow
+
+    learner = member()
+    start = utcnow() - timedelta(hours=1)
+    record(learner.id, SLUG, "module", "01-intro", at=start)
+    record(learner.id, SLUG, "module", "02-practice", at=start + timedelta(minutes=4))
+    result = runner.invoke(args=["proof", "time", learner.email, SLUG])
+    assert result.exit_code == 0, result.output
+    assert "measured: 14 min in 1 sessions (declared duration: 3 h)" in result.output
+    assert "module 01-intro: 4 min" in result.output
+    assert runner.invoke(args=["proof", "time", "nobody@example.test", SLUG]).exit_code != 0
