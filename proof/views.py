@@ -8,10 +8,11 @@ Anyone else gets a 404, exactly like an unknown learner.
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 import click
-from flask import Blueprint, abort, stream_with_context
+from flask import Blueprint, abort, request, stream_with_context
 from flask.blueprints import BlueprintSetupState
 from flask_login import current_user, login_required
 from sqlalchemy import select
@@ -29,13 +30,15 @@ from proof import models as _models  # noqa: F401  (registers the table)
 from proof.documents import proof_facts
 from proof.durations import format_duration, init_durations
 from proof.learning_time import learning_time
-from proof.recording import init_recording
+from proof.recording import init_recording, record
 from training.cohort_access import trainer_follows
 from training.extensions import db
+from training.forms import EmptyForm
 from training.models import CohortMember, User
 from training.timeutil import utcnow
 
 bp = Blueprint("proof", __name__)
+PING_REPEAT = timedelta(seconds=10)
 
 
 @bp.record_once
@@ -132,6 +135,26 @@ def cohort_realisations(cohort_id: int) -> Response:
 
     filename = f"realisation-{safe_filename_part(course.slug)}-cohort-{cohort.id}.zip"
     return _download(stream_with_context(chunks()), "application/zip", filename)
+
+
+@bp.post("/proof/ping/<course_slug>/<stem>")
+@login_required
+def ping(course_slug: str, stem: str) -> Response:
+    """A module page says it is still visible, or was hidden (``static/js/learning-ping.js``).
+
+    Refines reading time (``proof.timeline``); recorded only for an enrolled learner."""
+    course = get_course(course_slug)
+    if course is None or course.module(stem) is None:
+        abort(404)
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    state = request.form.get("state")
+    if state not in ("visible", "hidden"):
+        abort(400)
+    action = "ping" if state == "visible" else "hidden"
+    # Pings come every 45 seconds: only a duplicate sent at once is dropped.
+    record(current_user.id, course.slug, "module", stem, action, repeat_window=PING_REPEAT)
+    return Response(status=204)
 
 
 def _time_section(user: Any, course: Any) -> Section | None:

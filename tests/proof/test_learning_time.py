@@ -210,3 +210,46 @@ def test_the_cli_prints_measured_beside_declared_time(app, runner, member):
     assert "measured: 14 min in 1 sessions (declared duration: 3 h)" in result.output
     assert "module 01-intro: 4 min" in result.output
     assert runner.invoke(args=["proof", "time", "nobody@example.test", SLUG]).exit_code != 0
+
+
+def test_visibility_pings_refine_reading_and_a_hidden_page_counts_nothing(
+    clock, client, member, login
+):
+    learner = member()
+    login(learner)
+    clock(0)
+    client.get(f"/courses/{SLUG}/01-intro")
+    ping = f"/proof/ping/{SLUG}/01-intro"
+    for minutes in (0.75, 1.5, 2.25):
+        clock(minutes)
+        assert client.post(ping, data={"state": "visible"}).status_code == 204
+    clock(3)
+    assert client.post(ping, data={"state": "hidden"}).status_code == 204  # the lid closes
+    clock(9)  # six minutes later, still within the idle limit: nothing counted while hidden
+    assert learning_time.realised_seconds(learner.id, SLUG) == 3 * 60
+    assert client.post(ping, data={"state": "visible"}).status_code == 204
+    clock(30)  # the page died without a word: the ping cap (2 minutes), not the idle limit
+    assert learning_time.realised_seconds(learner.id, SLUG) == 5 * 60
+    assert [e.action for e in _events(learner)] == [
+        "view",
+        "ping",
+        "ping",
+        "ping",
+        "hidden",
+        "ping",
+    ]
+
+
+def test_a_bad_ping_is_refused_and_records_nothing(client, member, login):
+    learner = member()
+    login(learner)
+    assert client.post(f"/proof/ping/{SLUG}/01-intro", data={"state": "asleep"}).status_code == 400
+    assert client.post(f"/proof/ping/{SLUG}/99-nope", data={"state": "visible"}).status_code == 404
+    assert client.post("/proof/ping/nope/01-intro", data={"state": "visible"}).status_code == 404
+    assert _events(learner) == []
+
+
+def test_the_module_page_loads_the_ping_script(client, member, login):
+    login(member())
+    page = client.get(f"/courses/{SLUG}/01-intro").get_data(as_text=True)
+    assert "js/learning-ping.js" in page and f'data-ping-url="/proof/ping/{SLUG}/01-intro"' in page

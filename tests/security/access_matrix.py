@@ -177,4 +177,6 @@ MATRIX: dict[str, Row] = {
     "proof.attestation GET": row(LOGIN, OK, HIDDEN, OK, HIDDEN, OK),
     "proof.evidence_pack GET": row(LOGIN, OK, HIDDEN, OK, HIDDEN, OK),
     "proof.cohort_realisations GET": row(LOGIN, HIDDEN, HIDDEN, OK, HIDDEN, OK),
+    # The visibility ping of a module page (recorded only for an enrolled learner).
+    "proof.ping POST": row(*SIGNED_IN),
 }
