@@ -121,6 +121,17 @@ SHORT_ANSWER_VARIANTS: dict[str, tuple[list[str], str]] = {
         ["binôme", "binome", "un binôme", "les binomes", "en binôme", "Binôme."],
         "équipe",
     ),
+    "m09-logbook-name": (
+        [
+            "main courante",
+            "La main courante",
+            "la main-courante",
+            "une main courante",
+            "les mains courantes",
+            "le cahier de main courante",
+        ],
+        "fiche de liaison",
+    ),
     "m10-non-recours": (
         [
             "non-recours",
