@@ -122,6 +122,9 @@ MATRIX: dict[str, Row] = {
     "courses.media GET": row(
         HIDDEN, OK, HIDDEN, OK, OK, OK, slug="closed_slug", filename="media_file"
     ),
+    "courses.glossary GET": row(HIDDEN, OK, HIDDEN, OK, OK, OK, slug="closed_slug"),
+    "courses.switch_edition GET": row(*SIGNED_IN),
+    "courses.switch_edition POST": row(*SIGNED_IN),
     "quizzes.start GET": row(*SIGNED_IN),
     "quizzes.begin POST": row(*SIGNED_IN),
     "quizzes.practise POST": row(*SIGNED_IN),
