@@ -117,6 +117,10 @@ SHORT_ANSWER_VARIANTS: dict[str, tuple[list[str], str]] = {
         ],
         "obligatoire",
     ),
+    "m07-pair-word": (
+        ["binôme", "binome", "un binôme", "les binomes", "en binôme", "Binôme."],
+        "équipe",
+    ),
     "m10-non-recours": (
         [
             "non-recours",
