@@ -72,6 +72,14 @@ class Config:
         self.SMTP_PASSWORD = env("SMTP_PASSWORD")
         self.SMTP_STARTTLS = _bool("SMTP_STARTTLS", True)
         self.OUTBOX_DIR = env("OUTBOX_DIR", str(Path(instance_path) / "outbox"))
+        # Mail delivery (training.outbox): attempts before the dead-letter state, first backoff.
+        self.MAIL_MAX_ATTEMPTS = _int("MAIL_MAX_ATTEMPTS", 8)
+        self.MAIL_RETRY_SECONDS = _int("MAIL_RETRY_SECONDS", 60)
+        # The task queue (training.queue): Redis when REDIS_URL is set, else this SQLite file;
+        # immediate mode runs every task in the caller (tests).
+        self.TASK_QUEUE_IMMEDIATE = _bool("TASK_QUEUE_IMMEDIATE", False)
+        self.TASK_QUEUE_NAME = env("TASK_QUEUE_NAME", "passerelle")
+        self.TASK_QUEUE_FILE = env("TASK_QUEUE_FILE", str(Path(instance_path) / "tasks.sqlite3"))
         self.SESSION_COOKIE_HTTPONLY = True
         self.SESSION_COOKIE_SAMESITE = "Lax"
         self.SESSION_COOKIE_SECURE = _bool("SESSION_COOKIE_SECURE", False)
