@@ -121,6 +121,17 @@ SHORT_ANSWER_VARIANTS: dict[str, tuple[list[str], str]] = {
         ["binôme", "binome", "un binôme", "les binomes", "en binôme", "Binôme."],
         "équipe",
     ),
+    "m08-crip": (
+        [
+            "CRIP",
+            "la crip",
+            "C.R.I.P.",
+            "cellule de recueil des informations preoccupantes",
+            "la cellule de recueil des informations préoccupantes",
+        ],
+        "ASE",
+    ),
+    "m08-sit-foreign-phone": (["112", "le 112", "Le numéro 112.", "au 112"], "115"),
     "m09-logbook-name": (
         [
             "main courante",
