@@ -102,6 +102,9 @@ def _register_blueprints(app: Flask) -> None:
     from credentials.views import bp as credentials_bp
 
     app.register_blueprint(credentials_bp)
+    from proof.views import bp as proof_bp
+
+    app.register_blueprint(proof_bp)
     from courses.admin_views import bp as courses_admin_bp
 
     app.register_blueprint(courses_admin_bp)

@@ -98,6 +98,19 @@ class Config:
         self.QUIZ_GRACE_SECONDS = _int("QUIZ_GRACE_SECONDS", 60)
         self.AT_RISK_DAYS = _int("AT_RISK_DAYS", 14)
         self.CONTENT_AUTO_RELOAD = _bool("CONTENT_AUTO_RELOAD", True)
+        # What a French training organisation must prove (issue 15, package proof/).
+        # Measured learning time: a gap between two requests counts up to this idle limit.
+        self.LEARNING_IDLE_MINUTES = _int("LEARNING_IDLE_MINUTES", 10)
+        self.LEARNING_PING_CAP_SECONDS = _int("LEARNING_PING_CAP_SECONDS", 120)
+        # The declaration number (numéro de déclaration d'activité) printed on the certificat
+        # de réalisation, and who signs it for the organisation.
+        self.ORGANISATION_DECLARATION_NUMBER = env("ORGANISATION_DECLARATION_NUMBER", "")
+        self.ORGANISATION_REPRESENTATIVE = env("ORGANISATION_REPRESENTATIVE", "")
+        self.ORGANISATION_REPRESENTATIVE_TITLE = env(
+            "ORGANISATION_REPRESENTATIVE_TITLE", "Responsable de l'organisme de formation"
+        )
+        # How long learning events and evidence are kept (years, `flask proof purge`).
+        self.EVIDENCE_RETENTION_YEARS = _int("EVIDENCE_RETENTION_YEARS", 6)
 
     def as_dict(self) -> dict[str, object]:
         return dict(vars(self))
