@@ -1,7 +1,7 @@
 """mail opt-outs per user and kind; trainers' replies to role-play reflections
 
 Revision ID: i17_preferences_replies
-Revises: i17_outbox
+Revises: i15_learning_events
 Create Date: 2026-12-01 12:45:00
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'i17_preferences_replies'
-down_revision = 'i17_outbox'
+down_revision = 'i15_learning_events'
 branch_labels = None
 depends_on = None
 
