@@ -154,6 +154,17 @@ SHORT_ANSWER_VARIANTS: dict[str, tuple[list[str], str]] = {
         ],
         "recours",
     ),
+    "m11-bridge-word": (
+        [
+            "porte-parole",
+            "Un porte-parole",
+            "porte parole",
+            "un porte-parole.",
+            "porte-paroles",
+            "porte-voix",
+        ],
+        "interprète",
+    ),
 }
 
 
