@@ -75,6 +75,7 @@ class Course:
     blocks: tuple[Block, ...] = ()
     edition_of: str | None = None  # the slug shared by the editions of one course
     glossary: tuple[GlossaryTerm, ...] = ()
+    reminder_days: int = 7  # days without activity before an inactivity reminder (issue 17)
 
     @property
     def edition_key(self) -> str:

@@ -17,6 +17,7 @@ import pytest
 from flask import Flask
 from sqlalchemy import select
 
+from notifications.preferences import unsubscribe_token
 from tests.conftest import make_app
 from tests.courses.course_factory import COURSE_YAML, write_course
 from tests.security.access_matrix import ARGS, HIDDEN, LOGIN, MATRIX, OK, ROLES
@@ -102,6 +103,7 @@ def build_world(app: Flask) -> World:
         "reset_token": links.issue_token(learner, TokenPurpose.RESET),
         "verify_token": links.issue_token(unverified, TokenPurpose.VERIFY),
         "invite_token": links.issue_token(unverified, TokenPurpose.INVITE),
+        "unsubscribe_token": unsubscribe_token(learner.id, "inactivity"),
     }
     return World(app, users, values)
 
@@ -111,7 +113,12 @@ def world(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterat
     tmp = tmp_path_factory.mktemp("matrix")
     content = tmp / "content"
     write_course(content, "mini")
-    write_course(content, "closed", course_yaml=COURSE_YAML.replace("open: true", "open: false"))
+    write_course(
+        content,
+        "closed",
+        course_yaml=COURSE_YAML.replace("open: true", "open: false"),
+        **{"glossary.yaml": "terms:\n  - term: module\n    definition: A part of the course.\n"},
+    )
     app = make_app(
         database_url,
         Path(tmp),
