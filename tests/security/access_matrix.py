@@ -69,6 +69,7 @@ ARGS = {
     "filename": "static_file",
     "token": "reset_token",
     "list_number": "status_list",
+    "block_id": "block_id",
 }
 
 EVERYONE = dict.fromkeys(ROLES, OK)
@@ -143,6 +144,10 @@ MATRIX: dict[str, Row] = {
     "certificates.credential_json GET": row(HIDDEN, OK, HIDDEN, OK, HIDDEN, OK),
     "certificates.revoke POST": row(LOGIN, HIDDEN, HIDDEN, OK, HIDDEN, OK),
     "certificates.cohort_zip GET": row(HIDDEN, HIDDEN, HIDDEN, OK, HIDDEN, OK),
+    # Block attestations (issue 15): the learner asks for their own (enrolled learners only);
+    # the PDF is the holder's, their cohort's trainers' and admins', like a certificate.
+    "blocks.issue POST": row(LOGIN, OK, OK, HIDDEN, HIDDEN, HIDDEN),
+    "blocks.download GET": row(HIDDEN, OK, HIDDEN, OK, HIDDEN, OK, code="block_code"),
     # Groups, the learner's side
     "membership.invitations GET": row(*SIGNED_IN),
     "membership.accept POST": row(*OWNER_ONLY),
