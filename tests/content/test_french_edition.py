@@ -19,6 +19,11 @@ other modules add theirs there, and these tests then cover them):
 - the issue-13 quiz rules hold in French too: situational prompts speak to the learner with
   "vous", the right choice is not given away by its length, no prompt is repeated;
 - the French figures are the English drawings with French text, as safe and legible;
+- each role-play the French ``course.yaml`` lists (in the English order) keeps every non-text
+  key of its English twin: blocks, competencies, start, content note or not, node ids in order,
+  the number of dialogue lines, each choice's target, points and critical flag in the same order,
+  each ending's outcome and cap; its text is French (no English left, people's names as in the
+  English, the agent says "vous" to adults);
 - French typography: no ordinary space before ``: ; ! ?`` or inside « », where a phone would
   break the line (docs/design-notes.md, "French edition vocabulary", says how to type them).
 """
@@ -34,6 +39,8 @@ from pathlib import Path
 import pytest
 
 from courses.loader import load_course
+from courses.scenario import Scenario
+from courses.scenario_parse import load_scenario_file
 from quizzes.formats import load_quiz_file
 from quizzes.grading import grade, normalise_text
 from quizzes.model import Question, Quiz
@@ -46,6 +53,7 @@ EN, FR = CONTENT / "cap-apm", CONTENT / "cap-apm-fr"
 EN_MANIFEST = load_yaml_file(EN / "course.yaml")
 FR_MANIFEST = load_yaml_file(FR / "course.yaml")
 FR_MODULES = list(FR_MANIFEST["modules"])
+FR_ROLEPLAYS = list(FR_MANIFEST.get("roleplays", []))
 FIGURES = [
     "hall-distance-zones.svg",
     "glasl-staircase.svg",
@@ -163,6 +171,7 @@ def test_the_french_edition_loads_without_a_problem():
     assert course.language == "fr"
     assert [m.stem for m in course.modules] == FR_MODULES
     assert all(m.quiz is not None for m in course.modules)
+    assert [s.slug for s in course.roleplays] == FR_ROLEPLAYS
 
 
 def test_the_manifest_follows_the_english_one():
@@ -174,8 +183,7 @@ def test_the_manifest_follows_the_english_one():
     # checker's hours lint holds it to the modules it has).
     if list(EN_MANIFEST["modules"]) == FR_MODULES:
         assert FR_MANIFEST["hours"] == EN_MANIFEST["hours"]
-    for slug in FR_MANIFEST.get("roleplays", []):
-        assert slug in EN_MANIFEST["roleplays"], slug
+    assert [slug for slug in EN_MANIFEST["roleplays"] if slug in FR_ROLEPLAYS] == FR_ROLEPLAYS
     en_blocks = [(b["id"], b["rncp"]) for b in EN_MANIFEST["blocks"]]
     fr_blocks = [(b["id"], b["rncp"]) for b in FR_MANIFEST["blocks"]]
     # The same blocks once the edition is complete; until then those its modules serve (a block
@@ -319,12 +327,79 @@ def test_french_figures_have_french_alt_text(stem):
         assert (FR / "media" / src[len("../media/") :]).is_file(), src
 
 
+def scenario(folder: Path, slug: str) -> Scenario:
+    loaded, problems = load_scenario_file(
+        folder / "roleplays" / f"{slug}.yaml", f"roleplays/{slug}.yaml", slug
+    )
+    assert loaded is not None and problems == [], problems
+    return loaded
+
+
+def roleplay_structure(play: Scenario) -> tuple:
+    """Everything about a role-play that is not text: what the parity checker will compare."""
+    nodes = tuple(
+        (
+            node.id,
+            len(node.dialogue),
+            tuple((c.next, dict(c.points), c.is_critical) for c in node.choices),
+            (node.ending.outcome, node.ending.max_score) if node.ending else None,
+        )
+        for node in play.nodes.values()
+    )
+    return (play.blocks, play.competencies, play.start, play.content_note is None, nodes)
+
+
+def roleplay_texts(play: Scenario) -> list[str]:
+    """Every text a learner reads in the role-play, with where it comes from."""
+    texts = [play.title, play.summary, play.setting, play.content_note or ""]
+    for node in play.nodes.values():
+        texts.append(node.text)
+        texts += [line.line for line in node.dialogue]
+        for choice in node.choices:
+            reason = choice.critical.reason if choice.critical else ""
+            texts += [choice.text, choice.feedback, reason]
+        if node.ending:
+            texts.append(node.ending.debrief)
+    return [text for text in texts if text]
+
+
+GENERIC_SPEAKERS = {"Man", "Passenger", "Teenager", "Passer-by"}
+# English words that do not occur in French text (names and quoted French terms aside).
+ENGLISH = re.compile(r"\b(the|and|you|your|with|what|which|this|that|is|are|of|to)\b")
+
+
+@pytest.mark.parametrize("slug", FR_ROLEPLAYS)
+def test_roleplay_keeps_every_non_text_key_of_the_english_one(slug):
+    en, fr = scenario(EN, slug), scenario(FR, slug)
+    assert roleplay_structure(fr) == roleplay_structure(en)
+
+
+@pytest.mark.parametrize("slug", FR_ROLEPLAYS)
+def test_roleplay_is_written_in_french_for_the_same_people(slug):
+    en, fr = scenario(EN, slug), scenario(FR, slug)
+    for text in roleplay_texts(fr):
+        assert not ENGLISH.search(text), text[:80]
+    en_speakers = [line.speaker for node in en.nodes.values() for line in node.dialogue]
+    fr_speakers = [line.speaker for node in fr.nodes.values() for line in node.dialogue]
+    for en_speaker, fr_speaker in zip(en_speakers, fr_speakers, strict=True):
+        titled = re.match(r"(Mrs?|Ms) (\S+)", en_speaker)
+        if titled:
+            french = {"Mr": "M.", "Mrs": "Mme", "Ms": "Mme"}[titled.group(1)]
+            assert fr_speaker.startswith(f"{french} {titled.group(2)}"), (en_speaker, fr_speaker)
+        elif " " not in en_speaker and en_speaker not in GENERIC_SPEAKERS:
+            assert fr_speaker == en_speaker, "a first name stays as in the English edition"
+    setting = flat(fr.setting)
+    assert re.search(r"\b(vous|votre|vos)\b", setting), "the setting speaks to the learner"
+    assert not re.search(r"\b(tu|toi|ton|ta|tes)\b", flat(fr.summary + " " + fr.setting))
+
+
 def french_files() -> list[Path]:
     files = [
         FR / "modules" / f"{stem}{suffix}"
         for stem in FR_MODULES
         for suffix in (".md", ".quiz.yaml")
     ]
+    files += [FR / "roleplays" / f"{slug}.yaml" for slug in FR_ROLEPLAYS]
     return files + [FR / "course.yaml"]
 
 
