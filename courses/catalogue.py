@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from courses.scenario import DEFAULT_PASSING_OUTCOMES, Scenario
+from courses.survey_model import Survey
 from quizzes.model import Quiz
 from training.content_blocks import Block
 from training.markdown import TocEntry
@@ -72,6 +73,8 @@ class Course:
     version: str
     path: Path
     blocks: tuple[Block, ...] = ()
+    placement: Quiz | None = None  # positioning test: never counts toward completion
+    survey: Survey | None = None  # end-of-course satisfaction survey
 
     def block(self, block_id: str) -> Block | None:
         return next((b for b in self.blocks if b.id == block_id), None)
@@ -92,8 +95,11 @@ class Course:
         return next((r for r in self.roleplays if r.slug == slug), None)
 
     def quiz(self, stem: str) -> Quiz | None:
-        """The quiz of module ``stem`` (None when the module has none or does not exist)."""
+        """The quiz of module ``stem`` (None when the module has none or does not exist); the
+        stem ``placement`` names the placement quiz, which belongs to no module."""
         module = self.module(stem)
+        if module is None and stem == "placement":
+            return self.placement
         return module.quiz if module else None
 
     def quizzes(self) -> list[tuple[Module, Quiz]]:

@@ -12,6 +12,7 @@ import re
 from pathlib import Path
 
 from courses.catalogue import CertificateInfo, CompletionRules, Course, Module
+from courses.extras_parse import PLACEMENT_STEM, read_placement, read_survey
 from courses.module_parse import QUIZ_SUFFIXES, Listed, ModuleReader
 from courses.problems import CourseProblems, errors_in, is_number, own_line, percent_setting
 from courses.scenario import DEFAULT_PASSING_OUTCOMES, OUTCOMES, Scenario
@@ -30,7 +31,15 @@ from training.content_source import (
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 LANGUAGES = ("en", "fr")
 COURSE_REQUIRED = ("title", "summary", "language", "hours", "modules", "certificate")
-COURSE_OPTIONAL = ("open", "objectives", "roleplays", "completion", "blocks")
+COURSE_OPTIONAL = (
+    "open",
+    "objectives",
+    "roleplays",
+    "completion",
+    "blocks",
+    "placement",
+    "survey",
+)
 COMPLETION_KEYS = (
     "pass_mark",
     "modules",
@@ -105,6 +114,12 @@ class CourseReader:
         roleplays = self.roleplays(roleplay_list)
         completion = self.completion(data, module_list, modules, roleplay_list)
         self.check_blocks(data, blocks, modules, roleplays)
+        placement = read_placement(self.folder, data, p)
+        if placement is not None and PLACEMENT_STEM in module_list.names:
+            p.add(
+                "course.yaml", line_of(data, "placement"), "a module may not be named 'placement'"
+            )
+        survey = read_survey(self.folder, data, p)
 
         problems = sorted(set(p.items))
         if errors_in(problems) or completion is None or certificate is None:
@@ -124,6 +139,8 @@ class CourseReader:
             version=version,
             path=self.folder,
             blocks=blocks,
+            placement=placement,
+            survey=survey,
         )
         return course, problems
 

@@ -97,6 +97,9 @@ def _register_blueprints(app: Flask) -> None:
     from blocks.views import bp as blocks_bp
 
     app.register_blueprint(blocks_bp)
+    from surveys.views import bp as surveys_bp
+
+    app.register_blueprint(surveys_bp)
     from cohorts.membership_views import bp as membership_bp
     from cohorts.views import bp as cohorts_bp
 

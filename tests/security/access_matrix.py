@@ -148,6 +148,12 @@ MATRIX: dict[str, Row] = {
     # the PDF is the holder's, their cohort's trainers' and admins', like a certificate.
     "blocks.issue POST": row(LOGIN, OK, OK, HIDDEN, HIDDEN, HIDDEN),
     "blocks.download GET": row(HIDDEN, OK, HIDDEN, OK, HIDDEN, OK, code="block_code"),
+    # Placement and survey (issue 15). The survey opens to an enrolled learner at the end of
+    # the course: the world's learner is not there yet, so everyone is refused.
+    "surveys.survey GET": row(LOGIN, HIDDEN, HIDDEN, HIDDEN, HIDDEN, HIDDEN),
+    "surveys.answer POST": row(LOGIN, HIDDEN, HIDDEN, HIDDEN, HIDDEN, HIDDEN),
+    "surveys.cohort_placement GET": row(*COHORT_PAGE),
+    "surveys.cohort_survey GET": row(*COHORT_PAGE),
     # Groups, the learner's side
     "membership.invitations GET": row(*SIGNED_IN),
     "membership.accept POST": row(*OWNER_ONLY),

@@ -140,7 +140,12 @@ def _block_attestation(learner_id: int) -> Any:
 def world(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
     tmp = tmp_path_factory.mktemp("matrix")
     content = tmp / "content"
-    write_course(content, "mini", course_yaml=COURSE_YAML + "blocks:\n  - {id: B1, title: One}\n")
+    write_course(
+        content,
+        "mini",
+        course_yaml=COURSE_YAML + "blocks:\n  - {id: B1, title: One}\nsurvey: survey.yaml\n",
+        **{"survey.yaml": "title: S\nitems:\n  - {id: clear, type: likert, prompt: Clear.}\n"},
+    )
     write_course(content, "closed", course_yaml=COURSE_YAML.replace("open: true", "open: false"))
     app = make_app(
         database_url,
