@@ -100,6 +100,9 @@ def _register_blueprints(app: Flask) -> None:
     from surveys.views import bp as surveys_bp
 
     app.register_blueprint(surveys_bp)
+    from quality.views import bp as quality_bp
+
+    app.register_blueprint(quality_bp)
     from cohorts.membership_views import bp as membership_bp
     from cohorts.views import bp as cohorts_bp
 

@@ -154,6 +154,11 @@ MATRIX: dict[str, Row] = {
     "surveys.answer POST": row(LOGIN, HIDDEN, HIDDEN, HIDDEN, HIDDEN, HIDDEN),
     "surveys.cohort_placement GET": row(*COHORT_PAGE),
     "surveys.cohort_survey GET": row(*COHORT_PAGE),
+    # Quality indicators and the yearly BPF summary (issue 15): admins only.
+    "quality.index GET": row(LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK),
+    "quality.indicators_csv GET": row(LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK),
+    "quality.bpf_summary GET": row(LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK),
+    "quality.bpf_csv GET": row(LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK),
     # Groups, the learner's side
     "membership.invitations GET": row(*SIGNED_IN),
     "membership.accept POST": row(*OWNER_ONLY),
