@@ -152,3 +152,28 @@ def test_learner_downloads_and_the_public_page_says_partial_validation(
     assert typed.status_code == 302 and typed.location.endswith(f"/verify/{attestation.code}")
     # Anonymous: the page, not the PDF.
     assert client.get(f"/attestations/{attestation.code}.pdf").status_code == 404
+
+
+def test_a_french_course_prints_french_labels(app, make_user, course):
+    from datetime import datetime
+
+    snapshot = issuing.AttestationSnapshot(
+        code="abc",
+        holder_name="Awa Diallo",
+        course_title="Préparation au CAP",
+        course_slug="mini",
+        block_id="EP2",
+        block_title="Prévention et médiation",
+        rncp="RNCP37240",
+        requirements=["Quiz : Comprendre le conflit"],
+        score_percent=86.5,
+        attained_on=datetime(2026, 12, 1).date(),
+        issuer="Centre de formation Passerelle",
+        signatory="Claire Fontaine, directrice de la formation",
+        issued_at=datetime(2026, 12, 1, 10, 0),
+    )
+    html = issuing.render_html(snapshot, "fr")
+    assert '<html lang="fr">' in html
+    assert "Attestation de bloc de compétences" in html
+    assert "Validation partielle, par bloc, de la certification (RNCP37240)" in html
+    assert "1 décembre 2026" in html and "86,5 %" in html

@@ -129,3 +129,18 @@ def test_the_aggregate_is_hidden_below_the_threshold(client, auth, make_user, co
     assert "Add a glossary" in page and "3 answers." in page
     for learner in learners:
         assert learner.full_name not in page and learner.email not in page
+
+
+def test_the_survey_opens_when_the_cohort_has_ended(make_user, course):
+    from datetime import timedelta
+
+    from training.timeutil import utcnow
+
+    trainer, learner = make_user("trainer"), make_user()
+    cohort = cohort_with(trainer, learner)
+    assert not services.may_answer(learner, course)  # not complete, cohort still running
+    cohort.ends_on = utcnow().date() - timedelta(days=1)
+    db.session.commit()
+    assert services.may_answer(learner, course)
+    assert services.submit(learner, course, {"clear": "2", "useful": "3"})
+    assert not services.may_answer(learner, course)  # once
