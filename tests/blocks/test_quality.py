@@ -124,3 +124,12 @@ def test_yearly_bpf_summary(client, auth, make_user, course):
     data = client.get(f"/admin/quality/bpf.csv?year={year}").data.decode("utf-8-sig")
     rows = list(csv.reader(io.StringIO(data)))
     assert rows[1][:5] == [str(year), "mini", "Mini mediation course", str(row.learners), "2"]
+
+
+def test_the_definitions_read_in_french(client, auth, make_user, course):
+    admin = make_user("admin", language="fr")
+    auth.login(admin.email)
+    page = client.get("/admin/quality?inactive_days=45").get_data(as_text=True)
+    assert "Indicateurs qualité" in page
+    assert "n’ont aucune activité depuis 45 jours ou plus" in page
+    assert "à partir de 5 réponses" in page
