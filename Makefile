@@ -7,10 +7,11 @@ TEST_DATABASE_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/passerelle_tes
 HOST ?= 127.0.0.1
 PORT ?= 5000
 WORKERS ?= 2
+WORKER_THREADS ?= 2
 # Test processes (pytest-xdist): auto = one per core; PYTEST_WORKERS=0 runs the suite in one process.
 PYTEST_WORKERS ?= auto
 
-.PHONY: run test test-sqlite test-postgres serve bench lint format translations extract-messages check-content clean
+.PHONY: run worker test test-sqlite test-postgres serve bench lint format translations extract-messages check-content clean
 
 $(BIN)/activate:
 	@$(PYTHON) -m venv $(VENV) || { echo "Could not create a virtualenv: on Debian, apt-get install python3-venv"; exit 1; }
@@ -40,8 +41,14 @@ run: $(VENV)/.installed translations
 	$(BIN)/flask db upgrade
 	$(BIN)/flask credentials keygen --if-missing
 	$(BIN)/flask demo
-	@echo "Passerelle is starting on http://$(HOST):$(PORT)"
-	$(BIN)/flask run --host $(HOST) --port $(PORT)
+	@echo "Passerelle is starting on http://$(HOST):$(PORT), with a task-queue worker beside it"
+	@$(BIN)/flask worker & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+		$(BIN)/flask run --host $(HOST) --port $(PORT)
+
+## make worker: a task-queue worker (mail, reminders, digests) for this or another machine; it
+## needs the servers' DATABASE_URL and REDIS_URL (without REDIS_URL: instance/tasks.sqlite3)
+worker: $(VENV)/.installed translations
+	$(BIN)/flask worker --threads $(WORKER_THREADS)
 
 ## make serve: production-style server (gunicorn); set SECRET_KEY, DATABASE_URL, REDIS_URL
 serve: $(VENV)/.installed translations

@@ -82,7 +82,7 @@ def mail_invitation(user: User, cohort: Cohort) -> None:
     which says the same)."""
     with force_locale(user.language):
         send_mail(
-            user.email,
+            user,
             _("Invitation to join “%(name)s” on Passerelle", name=cohort.name),
             _(
                 "Hello %(name)s,\n\nA trainer invites you to join the group “%(cohort)s” on "

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from courses.glossary import GlossaryTerm
 from courses.scenario import DEFAULT_PASSING_OUTCOMES, Scenario
 from courses.survey_model import Survey
 from quizzes.model import Quiz
@@ -75,6 +76,13 @@ class Course:
     blocks: tuple[Block, ...] = ()
     placement: Quiz | None = None  # positioning test: never counts toward completion
     survey: Survey | None = None  # end-of-course satisfaction survey
+    edition_of: str | None = None  # the slug shared by the editions of one course
+    glossary: tuple[GlossaryTerm, ...] = ()
+
+    @property
+    def edition_key(self) -> str:
+        """What the editions of one course share: ``edition_of``, else the course's own slug."""
+        return self.edition_of or self.slug
 
     def block(self, block_id: str) -> Block | None:
         return next((b for b in self.blocks if b.id == block_id), None)

@@ -1,4 +1,5 @@
-"""``flask courses check [--strict] [PATH]``: validate course folders and print every problem.
+"""``flask courses check [--strict] [PATH]``: validate course folders and print every problem;
+``flask courses graph SCENARIO -o FILE.svg``: draw a role-play's graph.
 
 Warnings (the checker's lints among them: scenarios easy to game or unsafe to pass, quizzes whose
 key can be copied, hours that do not match the content) do not fail the check; ``--strict``
@@ -14,8 +15,13 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 
+from courses.catalogue import Course
+from courses.edition_parity import compare_editions, edition_pairs
 from courses.loader import course_folders, errors_in, load_course
 from courses.problems import strict as as_error
+from courses.scenario import Scenario
+from courses.scenario_picture import scenario_dot
+from courses.scenario_svg import GraphvizMissing, scenario_svg
 from training.content_source import Problem
 
 courses_cli = AppGroup("courses", help="Course content tools.")
@@ -44,8 +50,11 @@ def check_path(path: Path, shown: str, *, strict: bool = False) -> tuple[list[Pr
         return [Problem(shown, 1, "no course found (a course folder holds a course.yaml)")], []
     problems: list[Problem] = []
     summary: list[str] = []
+    loaded: list[tuple[Course, str]] = []
     for folder, display in folders:
         course, found = load_course(folder, display)
+        if course is not None:
+            loaded.append((course, display))
         if strict:
             found = [as_error(problem) for problem in found]
         problems += found
@@ -59,6 +68,36 @@ def check_path(path: Path, shown: str, *, strict: bool = False) -> tuple[list[Pr
             )
         else:
             summary.append(f"{display}: {len(errors_in(found))} errors, course left out")
+    if len(folders) == 1 and loaded:
+        loaded += _reference_beside(*loaded[0])
+    parity, parity_summary = check_editions(loaded)
+    problems += [as_error(p) for p in parity] if strict else parity
+    return problems, summary + parity_summary
+
+
+def _reference_beside(course: Course, display: str) -> list[tuple[Course, str]]:
+    """The reference edition in the folder beside a course checked alone (for parity)."""
+    if course.edition_of is None:
+        return []
+    sibling = course.path.parent / course.edition_of
+    shown = str(Path(display).parent / course.edition_of)
+    reference = load_course(sibling, shown)[0] if (sibling / "course.yaml").is_file() else None
+    return [(reference, shown)] if reference is not None else []
+
+
+def check_editions(loaded: list[tuple[Course, str]]) -> tuple[list[Problem], list[str]]:
+    """Parity of every edition with its reference edition (``courses.edition_parity``)."""
+    pairs, problems = edition_pairs(loaded)
+    summary = []
+    for reference, edition in pairs:
+        found = compare_editions(
+            reference.course, reference.display, edition.course, edition.display
+        )
+        problems += found
+        summary.append(
+            f"{edition.display}: edition of {reference.display}, "
+            + (f"{len(found)} differences" if found else "parallel")
+        )
     return problems, summary
 
 
@@ -84,3 +123,60 @@ def check_command(path: Path | None, strict: bool) -> None:
         click.echo(line, err=True)
     if errors_in(problems):
         raise SystemExit(1)
+
+
+def find_scenario(spec: str, courses_dir: Path) -> tuple[Scenario, str]:
+    """The role-play named by ``spec`` and its course's folder shown.
+
+    ``spec`` is a role-play file (``content/cap-apm/roleplays/noise-dispute.yaml``) or
+    ``COURSE/ROLEPLAY`` under the courses folder (``cap-apm/noise-dispute``).
+    """
+    path = Path(spec)
+    if path.suffix in (".yaml", ".yml") and path.is_file():
+        folder, slug = path.parent.parent, path.stem
+    elif spec.count("/") == 1:
+        course_slug, slug = spec.split("/")
+        folder = courses_dir / course_slug
+    else:
+        raise click.BadParameter(
+            "give a role-play file or COURSE/ROLEPLAY (e.g. cap-apm/noise-dispute)",
+            param_hint="SCENARIO",
+        )
+    if not (folder / "course.yaml").is_file():
+        raise click.BadParameter(f"no course at {folder}", param_hint="SCENARIO")
+    course, problems = load_course(folder, str(folder))
+    if course is None:
+        for problem in errors_in(problems):
+            click.echo(str(problem), err=True)
+        raise click.ClickException(f"the course at {folder} does not load")
+    for scenario in course.roleplays:
+        if scenario.slug == slug:
+            return scenario, str(folder)
+    known = ", ".join(s.slug for s in course.roleplays) or "none"
+    raise click.BadParameter(f"no role-play {slug!r} in {folder} (known: {known})")
+
+
+@courses_cli.command("graph")
+@click.argument("scenario")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write here (.svg, or .dot for the Graphviz source); default: print the SVG.",
+)
+def graph_command(scenario: str, output: Path | None) -> None:
+    """Draw role-play SCENARIO's graph as SVG: decisions, choices with points, endings by
+    outcome with their best and worst reachable score, critical choices, the best path."""
+    found, _folder = find_scenario(scenario, Path(current_app.config["COURSES_DIR"]))
+    if output is not None and output.suffix == ".dot":
+        output.write_text(scenario_dot(found), encoding="utf-8")
+        return
+    try:
+        svg = scenario_svg(found)
+    except GraphvizMissing as exc:
+        raise click.ClickException(str(exc)) from None
+    if output is None:
+        click.echo(svg)
+    else:
+        output.write_text(svg, encoding="utf-8")
+        click.echo(f"{output}: {len(found.nodes)} nodes", err=True)

@@ -12,7 +12,9 @@ import re
 from pathlib import Path
 
 from courses.catalogue import CertificateInfo, CompletionRules, Course, Module
+from courses.editions import parse_edition_of
 from courses.extras_parse import PLACEMENT_STEM, read_placement, read_survey
+from courses.glossary import read_glossary, with_links
 from courses.module_parse import QUIZ_SUFFIXES, Listed, ModuleReader
 from courses.problems import CourseProblems, errors_in, is_number, own_line, percent_setting
 from courses.scenario import DEFAULT_PASSING_OUTCOMES, OUTCOMES, Scenario
@@ -37,6 +39,7 @@ COURSE_OPTIONAL = (
     "roleplays",
     "completion",
     "blocks",
+    "edition_of",
     "placement",
     "survey",
 )
@@ -109,8 +112,10 @@ class CourseReader:
             data, lambda line, message: p.add("course.yaml", line, message)
         )
         self.unlisted_files(module_list, roleplay_list)
+        edition_of = parse_edition_of(data, self.slug, p)
+        glossary = read_glossary(self.folder, p, module_list.lines)
 
-        modules = ModuleReader(self.folder, self.problems).modules(module_list)
+        modules = with_links(ModuleReader(self.folder, p).modules(module_list), glossary)
         roleplays = self.roleplays(roleplay_list)
         completion = self.completion(data, module_list, modules, roleplay_list)
         self.check_blocks(data, blocks, modules, roleplays)
@@ -139,6 +144,8 @@ class CourseReader:
             version=version,
             path=self.folder,
             blocks=blocks,
+            edition_of=edition_of,
+            glossary=glossary,
             placement=placement,
             survey=survey,
         )

@@ -15,6 +15,7 @@ from pathlib import Path
 from urllib.parse import quote, unquote, urlsplit
 
 from courses.catalogue import Module
+from courses.markdown_lints import lint_markdown
 from courses.problems import CourseProblems
 from quizzes.formats import load_quiz_file
 from quizzes.model import Quiz
@@ -146,6 +147,7 @@ class ModuleReader:
 
         rendered = markdown.render(text, rewrite)
         rendered = replace(rendered, html=scrollable_tables(rendered.html))
+        self.problems.extend(lint_markdown(self.problems.path(relative), body, body_line))
         for message, value in dict.fromkeys(found):
             line = next(
                 (body_line + i for i, source in enumerate(lines) if value in source), body_line

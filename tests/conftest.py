@@ -74,6 +74,7 @@ def make_app(database_url: str, tmp_path: Path, **overrides: object) -> Flask:
         "SQLALCHEMY_DATABASE_URI": database_url,
         "WTF_CSRF_ENABLED": False,
         "OUTBOX_DIR": str(tmp_path / "outbox"),
+        "TASK_QUEUE_IMMEDIATE": True,  # tasks run in the caller; tests/training/test_worker*
         "BASE_URL": "http://localhost",
         "RATELIMIT_STORAGE_URI": "memory://",
         "CERTIFICATE_PDFA": False,
@@ -183,5 +184,6 @@ def outbox_links(app: Flask) -> list[str]:
     # Oldest first by write time: names only order mails to the second.
     for path in sorted(outbox.glob("*.eml"), key=lambda p: (p.stat().st_mtime_ns, p.name)):
         message = email.message_from_bytes(path.read_bytes(), policy=email.policy.default)
-        links += re.findall(r"https?://\S+", message.get_content())
+        text = message.get_body(preferencelist=("plain",)).get_content()
+        links += re.findall(r"https?://\S+", text)
     return links

@@ -111,6 +111,12 @@ def _register_blueprints(app: Flask) -> None:
     from credentials.views import bp as credentials_bp
 
     app.register_blueprint(credentials_bp)
+    from proof.views import bp as proof_bp
+
+    app.register_blueprint(proof_bp)
+    from courses.admin_views import bp as courses_admin_bp
+
+    app.register_blueprint(courses_admin_bp)
 
 
 def _register_cli(app: Flask) -> None:
@@ -126,3 +132,6 @@ def _register_cli(app: Flask) -> None:
     app.cli.add_command(certificates_cli)
     app.cli.add_command(courses_cli)
     app.cli.add_command(credentials_cli)
+    from training.queue import init_queue
+
+    init_queue(app)

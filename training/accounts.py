@@ -143,7 +143,7 @@ def register(
         return None
     with force_locale(user.language):
         send_mail(
-            user.email,
+            user,
             _("Confirm your Passerelle account"),
             _(
                 "Hello %(name)s,\n\nWelcome to Passerelle. Open this link to confirm your "
@@ -159,7 +159,7 @@ def _mail_taken_address(existing: User) -> None:
     url = links.token_url(TokenPurpose.RESET, issue_token(existing, TokenPurpose.RESET))
     with force_locale(existing.language):
         send_mail(
-            existing.email,
+            existing,
             _("Someone tried to create an account with your address"),
             _(
                 "Hello %(name)s,\n\nSomeone (perhaps you) tried to create a Passerelle "

@@ -72,6 +72,14 @@ class Config:
         self.SMTP_PASSWORD = env("SMTP_PASSWORD")
         self.SMTP_STARTTLS = _bool("SMTP_STARTTLS", True)
         self.OUTBOX_DIR = env("OUTBOX_DIR", str(Path(instance_path) / "outbox"))
+        # Mail delivery (training.outbox): attempts before the dead-letter state, first backoff.
+        self.MAIL_MAX_ATTEMPTS = _int("MAIL_MAX_ATTEMPTS", 8)
+        self.MAIL_RETRY_SECONDS = _int("MAIL_RETRY_SECONDS", 60)
+        # The task queue (training.queue): Redis when REDIS_URL is set, else this SQLite file;
+        # immediate mode runs every task in the caller (tests).
+        self.TASK_QUEUE_IMMEDIATE = _bool("TASK_QUEUE_IMMEDIATE", False)
+        self.TASK_QUEUE_NAME = env("TASK_QUEUE_NAME", "passerelle")
+        self.TASK_QUEUE_FILE = env("TASK_QUEUE_FILE", str(Path(instance_path) / "tasks.sqlite3"))
         self.SESSION_COOKIE_HTTPONLY = True
         self.SESSION_COOKIE_SAMESITE = "Lax"
         self.SESSION_COOKIE_SECURE = _bool("SESSION_COOKIE_SECURE", False)
@@ -88,6 +96,19 @@ class Config:
         self.QUIZ_GRACE_SECONDS = _int("QUIZ_GRACE_SECONDS", 60)
         self.AT_RISK_DAYS = _int("AT_RISK_DAYS", 14)
         self.CONTENT_AUTO_RELOAD = _bool("CONTENT_AUTO_RELOAD", True)
+        # What a French training organisation must prove (issue 15, package proof/).
+        # Measured learning time: a gap between two requests counts up to this idle limit.
+        self.LEARNING_IDLE_MINUTES = _int("LEARNING_IDLE_MINUTES", 10)
+        self.LEARNING_PING_CAP_SECONDS = _int("LEARNING_PING_CAP_SECONDS", 120)
+        # The declaration number (numéro de déclaration d'activité) printed on the certificat
+        # de réalisation, and who signs it for the organisation.
+        self.ORGANISATION_DECLARATION_NUMBER = env("ORGANISATION_DECLARATION_NUMBER", "")
+        self.ORGANISATION_REPRESENTATIVE = env("ORGANISATION_REPRESENTATIVE", "")
+        self.ORGANISATION_REPRESENTATIVE_TITLE = env(
+            "ORGANISATION_REPRESENTATIVE_TITLE", "Responsable de l'organisme de formation"
+        )
+        # How long learning events and evidence are kept (years, `flask proof purge`).
+        self.EVIDENCE_RETENTION_YEARS = _int("EVIDENCE_RETENTION_YEARS", 6)
 
     def as_dict(self) -> dict[str, object]:
         return dict(vars(self))

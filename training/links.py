@@ -154,7 +154,7 @@ def send_token_mail(user: User, purpose: str, *, commit: bool = True) -> str:
                 name=user.display_name,
                 url=url,
             )
-        send_mail(user.email, subject, body)
+        send_mail(user, subject, body)
     return url
 
 

@@ -2,7 +2,7 @@
 
 Rendering happens when content is loaded, never per request. One Python-Markdown converter per
 thread is built once and ``reset()`` before each document (building one loads and configures
-seven extensions: most of the cost of a short snippet such as a quiz choice). Callers that need
+eleven extensions: most of the cost of a short snippet such as a quiz choice). Callers that need
 to rewrite links (module-to-module links, media images) pass ``rewrite_url``, applied to every
 href and src while sanitising, so a rewritten URL can never smuggle anything past the allowlist.
 """
@@ -17,6 +17,8 @@ from dataclasses import dataclass, field
 import markdown as md
 import nh3
 
+from training.markdown_lists import CommonMarkListIndent
+
 ALLOWED_TAGS = {
     "a", "abbr", "b", "blockquote", "br", "caption", "code", "dd", "del", "details", "div",
     "dl", "dt", "em", "figcaption", "figure", "h1", "h2", "h3", "h4", "h5", "h6", "hr", "i",
@@ -29,13 +31,35 @@ ALLOWED_ATTRIBUTES = {
     "img": {"src", "alt", "width", "height"},
     "td": {"align", "colspan", "rowspan"},
     "th": {"align", "colspan", "rowspan", "scope"},
-    "ol": {"start"},
+    "ol": {"start", "type"},
 }
 URL_SCHEMES = {"http", "https", "mailto", "tel"}
-EXTENSIONS = ["tables", "footnotes", "admonition", "toc", "sane_lists", "fenced_code", "attr_list"]
+#: Python-Markdown's own extensions, then pymdown-extensions for what authors expect from
+#: CommonMark: ``1)`` lists (fancylists, numeric styles only: "A. Dupont" stays a sentence),
+#: fences inside list items (superfences), a backslash at the end of a line as a line break
+#: (escapeall), intraword underscores left alone (betterem), ``#hashtag`` not a heading
+#: (saneheaders); ``CommonMarkListIndent`` nests lists indented by two spaces and lets a list or a
+#: fence follow a paragraph line. What still differs is reported by ``courses.markdown_lints``.
+EXTENSIONS = [
+    "tables",
+    "footnotes",
+    "admonition",
+    "toc",
+    "attr_list",
+    "pymdownx.fancylists",
+    "pymdownx.highlight",
+    "pymdownx.superfences",
+    "pymdownx.escapeall",
+    "pymdownx.betterem",
+    "pymdownx.saneheaders",
+    CommonMarkListIndent(),
+]
 EXTENSION_CONFIGS = {
     "toc": {"permalink": False, "toc_depth": "2-3"},
     "footnotes": {"BACKLINK_TITLE": "Back to the text"},
+    "pymdownx.fancylists": {"additional_ordered_styles": []},
+    "pymdownx.escapeall": {"hardbreak": True, "nbsp": False},
+    "pymdownx.highlight": {"use_pygments": False},
 }
 
 UrlRewriter = Callable[[str, str, str], str | None]

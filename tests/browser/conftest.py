@@ -86,7 +86,8 @@ def page(browser, live_server: str):
     context = browser.new_context(
         base_url=live_server, viewport={"width": 360, "height": 760}, locale="en-GB"
     )
-    context.set_default_timeout(10_000)
+    # Generous: a loaded 2-core machine can take seconds per page (expect() waits, never sleeps).
+    context.set_default_timeout(30_000)
     tab = context.new_page()
     yield tab
     context.close()

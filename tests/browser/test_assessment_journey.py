@@ -158,7 +158,7 @@ def test_play_fail_unsafe_pass_safe_and_get_a_second_chance(page, browser, live_
     trainer_context = browser.new_context(
         base_url=live_server, viewport={"width": 360, "height": 760}, locale="en-GB"
     )
-    trainer_context.set_default_timeout(10_000)
+    trainer_context.set_default_timeout(30_000)
     try:
         trainer_page = trainer_context.new_page()
         log_in(trainer_page, trainer)

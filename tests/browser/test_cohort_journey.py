@@ -36,7 +36,7 @@ def test_cohort_journey(page, browser, live_server, make_user):
     learner_context = browser.new_context(
         base_url=live_server, viewport={"width": 360, "height": 760}, locale="en-GB"
     )
-    learner_context.set_default_timeout(10_000)
+    learner_context.set_default_timeout(30_000)
     learner = learner_context.new_page()
     try:
         _log_in(learner, "amina@example.test")

@@ -1,0 +1,71 @@
+"""What an author or reviewer needs to see of a course folder: the checker's problems and
+warnings, and a picture of every role-play with what each ending can score.
+
+Used by the admin's course pages (``courses.admin_views``); plain functions over a folder, so
+a test can call them without HTTP. The folder is read from disk each time (the page is for
+authors checking what they just changed; ``flask courses check`` reads it the same way).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from courses.cli import check_path
+from courses.loader import course_folders, load_course
+from courses.problems import is_warning
+from courses.scenario import Scenario
+from courses.scenario_picture import EndingRange, ending_ranges
+from courses.scenario_svg import GraphvizMissing, scenario_svg
+from training.content_source import Problem
+
+
+@dataclass(frozen=True)
+class ScenarioPicture:
+    scenario: Scenario
+    endings: list[EndingRange]
+    svg: str | None  # None when it could not be drawn; ``error`` says why
+    error: str = ""
+
+
+@dataclass(frozen=True)
+class CourseReport:
+    slug: str
+    title: str
+    loads: bool
+    errors: list[Problem] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)
+    pictures: list[ScenarioPicture] = field(default_factory=list)
+
+
+def course_slugs(root: Path) -> list[str]:
+    return [folder.name for folder in course_folders(root)]
+
+
+def course_report(
+    root: Path, slug: str, labels: dict[str, str] | None = None, *, pictures: bool = True
+) -> CourseReport:
+    """The report for ``root/slug`` (with ``pictures``: each role-play drawn, ``labels`` the
+    words the drawing adds); raises LookupError when there is no such course folder."""
+    if slug not in course_slugs(root):
+        raise LookupError(slug)
+    folder = root / slug
+    problems, _summary = check_path(folder, slug)
+    errors = [p for p in problems if not is_warning(p)]
+    warnings = [p for p in problems if is_warning(p)]
+    course, _found = load_course(folder, slug)
+    if course is None:
+        return CourseReport(slug, slug, False, errors, warnings)
+    drawn = [_picture(scenario, labels) for scenario in course.roleplays] if pictures else []
+    return CourseReport(slug, course.title, True, errors, warnings, drawn)
+
+
+def _picture(scenario: Scenario, labels: dict[str, str] | None) -> ScenarioPicture:
+    order = {"resolved": 0, "partial": 1, "escalated": 2}
+    endings = sorted(
+        ending_ranges(scenario).values(), key=lambda e: (order.get(e.outcome, 3), -e.best)
+    )
+    try:
+        return ScenarioPicture(scenario, endings, scenario_svg(scenario, labels))
+    except (GraphvizMissing, RuntimeError, OSError) as exc:
+        return ScenarioPicture(scenario, endings, None, str(exc))
