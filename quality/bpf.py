@@ -6,9 +6,9 @@ learners per course and calendar year.
   role-play step), whether or not they finished.
 - **Learners who completed** in Y: those whose certificate for C was issued in Y (valid or
   superseded by a reissue; a revoked one does not count).
-- **Hours**: the BPF counts realised hours (heures-stagiaires). They come from the measured
-  learning-time service (issue 15, item 2) once it is on main; until then the column is left
-  out rather than filled with declared hours, which are not realised.
+- **Realised hours** (heures-stagiaires): the measured learning time (``proof.learning_time``)
+  of those learners in the course, counting the spans that started during the year. The
+  course's declared duration is shown beside it as a labelled reference, never as realised.
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ from certificates.models import Certificate, Status
 from courses.loader import get_catalogue
 from courses.models import ModuleProgress
 from courses.roleplay_models import RoleplayRun
+from proof.learning_time import _measures
 from quizzes.models import Attempt
 from training.extensions import db
 
@@ -32,10 +33,10 @@ class YearRow:
     declared_hours: float | None  # the course's duration as declared in course.yaml
     learners: int
     completed: int
+    realised_hours: float = 0.0
 
 
-def _active_learners(year: int) -> dict[str, int]:
-    """Distinct learners per course with any activity in ``year`` (one query)."""
+def _activity(year: int):  # noqa: ANN202 - a subquery of (slug, user_id)
     parts = [
         select(table.course_slug.label("slug"), table.user_id.label("user_id")).where(
             extract("year", column) == year
@@ -48,11 +49,29 @@ def _active_learners(year: int) -> dict[str, int]:
             (RoleplayRun, RoleplayRun.updated_at),
         )
     ]
-    activity = union(*parts).subquery()
+    return union(*parts).subquery()
+
+
+def _active_learners(year: int) -> dict[str, int]:
+    """Distinct learners per course with any activity in ``year`` (one query)."""
+    activity = _activity(year)
     query = select(activity.c.slug, func.count(func.distinct(activity.c.user_id))).group_by(
         activity.c.slug
     )
     return {slug: count for slug, count in db.session.execute(query)}
+
+
+def _realised_hours(year: int) -> dict[str, float]:
+    """Measured hours per course of the spans that started in ``year``, for every learner
+    active in it (the learning-time service's measures, read in set-based queries)."""
+    activity = _activity(year)
+    learners = select(activity.c.user_id).distinct()
+    seconds: dict[str, float] = {}
+    for measure in measures_of_users(learners).values():
+        for span in measure.spans:
+            if span.start.year == year:
+                seconds[span.course_slug] = seconds.get(span.course_slug, 0.0) + span.seconds
+    return {slug: value / 3600 for slug, value in seconds.items()}
 
 
 def _completed(year: int) -> dict[str, int]:
@@ -67,9 +86,15 @@ def _completed(year: int) -> dict[str, int]:
     return {slug: count for slug, count in db.session.execute(query)}
 
 
+def measures_of_users(user_ids):  # noqa: ANN001, ANN201 - {user_id: proof.timeline.Measure}
+    """The learning-time service's measures of these learners (every course)."""
+    return _measures(lambda column: column.in_(user_ids), None)
+
+
 def yearly_summary(year: int) -> list[YearRow]:
     """One row per course with learners in ``year``, in course-title order."""
     active, completed = _active_learners(year), _completed(year)
+    hours = _realised_hours(year)
     courses = get_catalogue().courses
     rows = []
     for slug in sorted(set(active) | set(completed)):
@@ -81,6 +106,7 @@ def yearly_summary(year: int) -> list[YearRow]:
                 float(course.hours) if course else None,
                 active.get(slug, 0),
                 completed.get(slug, 0),
+                round(hours.get(slug, 0.0), 1),
             )
         )
     return sorted(rows, key=lambda r: r.course_title.casefold())

@@ -40,6 +40,7 @@ def indicators_csv(rows: list[Indicators], total: Indicators, days: int) -> byte
         _("Completed"),
         _("Dropped out (no activity for %(days)d days)", days=days),
         _("Success rate (%%)"),
+        _("Mean realised hours (measured)"),
         _("Survey answers"),
         _("Satisfaction (1 to 5)"),
     ]
@@ -54,6 +55,7 @@ def indicators_csv(rows: list[Indicators], total: Indicators, days: int) -> byte
                 r.completed,
                 r.dropped_out,
                 _number(r.success_rate),
+                _number(r.mean_hours),
                 r.responses,
                 _number(r.satisfaction),
             ]
@@ -69,6 +71,7 @@ def bpf_csv(year: int, rows: list[YearRow]) -> bytes:
         _("Course title"),
         _("Learners trained"),
         _("Learners who completed"),
+        _("Realised hours (measured)"),
         _("Declared duration of the course (hours)"),
     ]
     return _csv(
@@ -80,6 +83,7 @@ def bpf_csv(year: int, rows: list[YearRow]) -> bytes:
                 r.course_title,
                 r.learners,
                 r.completed,
+                _number(r.realised_hours),
                 _number(r.declared_hours),
             ]
             for r in rows

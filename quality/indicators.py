@@ -5,8 +5,9 @@ A learner's standing comes from the cohort dashboard (``cohorts.dashboard.build`
 by the one progress service: "completed" here is the same word as on the matrix and the
 certificate. Satisfaction comes from the survey aggregate, under the same anonymity threshold.
 
-Mean realised hours are left out until the measured learning-time service (issue 15, item 2)
-is on main: declared hours are not realised hours, and the page never prints one as the other.
+Mean realised hours come from the measured learning time (``proof.learning_time``, issue 15
+item 2): declared hours (course.yaml) are not realised hours, and the page never prints one as
+the other.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from sqlalchemy import select
 
 from cohorts.dashboard import Dashboard, build
 from courses.loader import get_course
+from proof.learning_time import realised_seconds_of_users
 from surveys import services as surveys
 from training.extensions import db
 from training.models import Cohort
@@ -47,6 +49,11 @@ DEFINITIONS = {
         "Completed ÷ (completed + dropped out): the share of learners whose outcome is known "
         "who completed. Learners still in progress are not counted."
     ),
+    "mean_hours": _l(
+        "Measured learning time (reading between requests up to the idle limit, quiz attempts, "
+        "role-play runs), in hours, averaged over the learners who started. Not the course's "
+        "declared duration."
+    ),
     "satisfaction": _l(
         "Mean of every answer to the statements of the end-of-course survey, from 1 (strongly "
         "disagree) to 5 (strongly agree); shown only from %(n)d answers, so that nobody's "
@@ -65,6 +72,11 @@ class Indicators:
     dropped_out: int
     responses: int
     satisfaction: float | None  # None: no survey, or fewer answers than the threshold
+    realised_seconds: float = 0.0  # measured, summed over the learners who started
+
+    @property
+    def mean_hours(self) -> float | None:
+        return self.realised_seconds / 3600 / self.started if self.started else None
 
     @property
     def success_rate(self) -> float | None:
@@ -104,6 +116,8 @@ def of_cohort(cohort: Cohort, days: int, now: datetime | None = None) -> Indicat
         return None
     dashboard = build(cohort, course, now=now)
     responses, satisfaction = _satisfaction(course, [cohort.id])
+    started = [r.user.id for r in dashboard.rows if r.started]
+    seconds = realised_seconds_of_users(course.slug, started, now) if started else {}
     return Indicators(
         cohort.name,
         course.slug,
@@ -113,6 +127,7 @@ def of_cohort(cohort: Cohort, days: int, now: datetime | None = None) -> Indicat
         dropped_out=_dropped(dashboard, now, days),
         responses=responses,
         satisfaction=satisfaction,
+        realised_seconds=sum(seconds.values()),
     )
 
 
@@ -148,4 +163,5 @@ def across(rows: Iterable[Indicators], cohorts: list[Cohort], label: str) -> Ind
         dropped_out=sum(r.dropped_out for r in rows),
         responses=responses,
         satisfaction=round(weighted / counted, 2) if counted else None,
+        realised_seconds=sum(r.realised_seconds for r in rows),
     )
