@@ -40,7 +40,7 @@ class SurveyResponse(db.Model):
 
 class SurveyParticipation(db.Model):
     __tablename__ = "survey_participations"
-    __table_args__ = (UniqueConstraint("user_id", "course_slug", name="answered_once"),)
+    __table_args__ = (UniqueConstraint("user_id", "course_slug"),)  # answered once
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)

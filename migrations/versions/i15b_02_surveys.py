@@ -37,7 +37,7 @@ def upgrade():
     sa.Column('answered_at', sa.DateTime(), nullable=False),
     sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_survey_participations_user_id_users'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_survey_participations')),
-    sa.UniqueConstraint('user_id', 'course_slug', name=op.f('uq_survey_participations_answered_once'))
+    sa.UniqueConstraint('user_id', 'course_slug', name=op.f('uq_survey_participations_user_id_course_slug'))
     )
     with op.batch_alter_table('survey_participations', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_survey_participations_user_id'), ['user_id'], unique=False)
