@@ -2,17 +2,18 @@
 warnings, and a picture of every role-play with what each ending can score.
 
 Used by the admin's course pages (``courses.admin_views``); plain functions over a folder, so
-a test can call them without HTTP. The folder is read from disk each time (the page is for
-authors checking what they just changed; ``flask courses check`` reads it the same way).
+a test can call them without HTTP. A report is kept until the folder's files change
+(``folder_version``: names, sizes and times), so an author who saves a file sees the new
+findings on the next request, and a page view costs one walk of the folder, not a full check.
 """
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from courses.cli import check_path
-from courses.loader import course_folders, load_course
+from courses.loader import course_folders, folder_version, load_course
 from courses.problems import is_warning
 from courses.scenario import Scenario
 from courses.scenario_picture import EndingRange, ending_ranges
@@ -42,6 +43,11 @@ def course_slugs(root: Path) -> list[str]:
     return [folder.name for folder in course_folders(root)]
 
 
+_reports: dict[tuple[str, str, bool, str], CourseReport] = {}
+_reports_lock = threading.Lock()
+_KEEP = 32  # reports kept at most (a few courses × languages × with or without pictures)
+
+
 def course_report(
     root: Path, slug: str, labels: dict[str, str] | None = None, *, pictures: bool = True
 ) -> CourseReport:
@@ -50,10 +56,27 @@ def course_report(
     if slug not in course_slugs(root):
         raise LookupError(slug)
     folder = root / slug
-    problems, _summary = check_path(folder, slug)
+    key = (
+        str(folder.resolve()),
+        folder_version(folder),
+        pictures,
+        repr(sorted((labels or {}).items())),
+    )
+    with _reports_lock:
+        if key in _reports:
+            return _reports[key]
+    report = _build(folder, slug, labels, pictures)
+    with _reports_lock:
+        if len(_reports) >= _KEEP:
+            _reports.clear()
+        _reports[key] = report
+    return report
+
+
+def _build(folder: Path, slug: str, labels: dict[str, str] | None, pictures: bool) -> CourseReport:
+    course, problems = load_course(folder, slug)  # what `flask courses check` prints
     errors = [p for p in problems if not is_warning(p)]
     warnings = [p for p in problems if is_warning(p)]
-    course, _found = load_course(folder, slug)
     if course is None:
         return CourseReport(slug, slug, False, errors, warnings)
     drawn = [_picture(scenario, labels) for scenario in course.roleplays] if pictures else []

@@ -78,6 +78,7 @@ class Course:
     survey: Survey | None = None  # end-of-course satisfaction survey
     edition_of: str | None = None  # the slug shared by the editions of one course
     glossary: tuple[GlossaryTerm, ...] = ()
+    reminder_days: int = 7  # days without activity before an inactivity reminder (issue 17)
 
     @property
     def edition_key(self) -> str:

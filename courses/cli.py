@@ -1,5 +1,6 @@
 """``flask courses check [--strict] [PATH]``: validate course folders and print every problem;
-``flask courses graph SCENARIO -o FILE.svg``: draw a role-play's graph.
+``flask courses graph SCENARIO -o FILE.svg``: draw a role-play's graph;
+``flask courses preview PATH``: serve one course folder for its author (``courses.preview``).
 
 Warnings (the checker's lints among them: scenarios easy to game or unsafe to pass, quizzes whose
 key can be copied, hours that do not match the content) do not fail the check; ``--strict``
@@ -180,3 +181,24 @@ def graph_command(scenario: str, output: Path | None) -> None:
     else:
         output.write_text(svg, encoding="utf-8")
         click.echo(f"{output}: {len(found.nodes)} nodes", err=True)
+
+
+@courses_cli.command("preview")
+@click.argument("path", type=click.Path(file_okay=False, exists=True, path_type=Path))
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5001, show_default=True, type=int)
+def preview_command(path: Path, host: str, port: int) -> None:
+    """Serve the course folder PATH for its author: read-only, reloaded as files change, each
+    page showing the checker's problems in its own file. Every visitor is signed in as a
+    preview learner, so keep it on this computer (the default host)."""
+    from werkzeug.serving import run_simple
+
+    from courses.preview import create_preview_app
+
+    if (path / "course.yaml").is_file() is False:
+        raise click.BadParameter(f"{path} holds no course.yaml", param_hint="PATH")
+    if host not in ("127.0.0.1", "localhost", "::1"):
+        click.echo(f"warning: anyone who reaches {host}:{port} is signed in", err=True)
+    app = create_preview_app(path)
+    click.echo(f"Previewing {path} on http://{host}:{port}/courses/{path.resolve().name}", err=True)
+    run_simple(host, port, app, threaded=True, use_reloader=False)

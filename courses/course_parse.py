@@ -34,15 +34,9 @@ SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 LANGUAGES = ("en", "fr")
 COURSE_REQUIRED = ("title", "summary", "language", "hours", "modules", "certificate")
 COURSE_OPTIONAL = (
-    "open",
-    "objectives",
-    "roleplays",
-    "completion",
-    "blocks",
-    "edition_of",
-    "placement",
-    "survey",
-)
+    "open", "objectives", "roleplays", "completion", "blocks", "edition_of", "reminder_days",
+    "placement", "survey",
+)  # fmt: skip
 COMPLETION_KEYS = (
     "pass_mark",
     "modules",
@@ -54,6 +48,7 @@ COMPLETION_KEYS = (
 )
 CERTIFICATE_KEYS = ("title", "signatory", "issuer")
 DEFAULT_PASS_MARK = 70.0
+DEFAULT_REMINDER_DAYS = 7
 DEFAULT_ROLEPLAY_MIN_SCORE = 60.0
 
 
@@ -104,6 +99,7 @@ class CourseReader:
         language = self.language(data)
         hours = self.hours(data)
         is_open = self.open_flag(data)
+        reminder_days = self.reminder_days(data)
         objectives = p.text_list("course.yaml", data, "objectives", required=False)
         module_list = self.listed(data, "modules", "modules", ".md", required=True)
         roleplay_list = self.listed(data, "roleplays", "roleplays", ".yaml", required=False)
@@ -146,6 +142,7 @@ class CourseReader:
             blocks=blocks,
             edition_of=edition_of,
             glossary=glossary,
+            reminder_days=reminder_days,
             placement=placement,
             survey=survey,
         )
@@ -194,6 +191,18 @@ class CourseReader:
             )
             return 0
         return value if is_number(value) else 0
+
+    def reminder_days(self, data: dict) -> int:
+        """Days without activity before a learner gets a reminder (issue 17; default 7)."""
+        value = data.get("reminder_days", DEFAULT_REMINDER_DAYS)
+        if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 90:
+            self.problems.add(
+                "course.yaml",
+                line_of(data, "reminder_days"),
+                f"'reminder_days' must be a whole number of days from 1 to 90, not {value!r}",
+            )
+            return DEFAULT_REMINDER_DAYS
+        return value
 
     def open_flag(self, data: dict) -> bool:
         value = data.get("open", True)

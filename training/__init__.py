@@ -135,3 +135,6 @@ def _register_cli(app: Flask) -> None:
     from training.queue import init_queue
 
     init_queue(app)
+    from notifications.views import init_notifications
+
+    init_notifications(app)

@@ -159,3 +159,21 @@ def test_admin_course_page_shows_problems_and_every_graph(client, login_as) -> N
     assert "What the checker finds" in html and "No problem and no warning." in html
     assert "Lowest score" in html
     assert client.get("/admin/courses/nope").status_code == 404
+
+
+def test_a_report_is_kept_until_a_file_changes(tmp_path: Path) -> None:
+    from courses.authoring import course_report
+
+    folder = write_course(tmp_path)
+    first = course_report(tmp_path, "mini", pictures=False)
+    assert course_report(tmp_path, "mini", pictures=False) is first
+    assert not [p for p in first.warnings if "backslash" in p.message]
+    module = folder / "modules" / "01-first.md"
+    module.write_text(module.read_text().replace("The end.", "In C:\\Temp.\n\nThe end."))
+    stat = module.stat()
+    os.utime(module, ns=(stat.st_atime_ns, stat.st_mtime_ns + 2_000_000_000))
+    second = course_report(tmp_path, "mini", pictures=False)
+    assert second is not first
+    assert [p.path for p in second.warnings if "backslash" in p.message] == [
+        "mini/modules/01-first.md"
+    ]

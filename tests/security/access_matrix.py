@@ -113,6 +113,11 @@ MATRIX: dict[str, Row] = {
     "auth.accept_invite POST": row(*EVERYONE.values(), token="invite_token"),
     "auth.set_language POST": row(*EVERYONE.values()),
     "auth.logout POST": row(*SIGNED_IN),
+    # Mail preferences (issue 17): the signed token is the authority, for anyone holding it.
+    "notifications.unsubscribe GET": row(*EVERYONE.values(), token="unsubscribe_token"),
+    "notifications.unsubscribe POST": row(*EVERYONE.values(), token="unsubscribe_token"),
+    "notifications.resubscribe POST": row(*EVERYONE.values(), token="unsubscribe_token"),
+    "notifications.save_preferences POST": row(*SIGNED_IN),
     "auth.account GET": row(*SIGNED_IN),
     "auth.account POST": row(*SIGNED_IN),
     # Learning

@@ -17,6 +17,7 @@ import pytest
 from flask import Flask
 from sqlalchemy import select
 
+from notifications.preferences import unsubscribe_token
 from tests.conftest import make_app
 from tests.courses.course_factory import COURSE_YAML, write_course
 from tests.security.access_matrix import ARGS, HIDDEN, LOGIN, MATRIX, OK, ROLES
@@ -105,6 +106,7 @@ def build_world(app: Flask) -> World:
         "reset_token": links.issue_token(learner, TokenPurpose.RESET),
         "verify_token": links.issue_token(unverified, TokenPurpose.VERIFY),
         "invite_token": links.issue_token(unverified, TokenPurpose.INVITE),
+        "unsubscribe_token": unsubscribe_token(learner.id, "inactivity"),
     }
     return World(app, users, values)
 
