@@ -1,7 +1,7 @@
 """block attestations: a frozen, verifiable partial validation of one competency block
 
 Revision ID: i15b_block_attestations
-Revises: i15_learning_events
+Revises: i17_preferences_replies
 Create Date: 2026-12-01 12:00:00
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'i15b_block_attestations'
-down_revision = 'i15_learning_events'
+down_revision = 'i17_preferences_replies'
 branch_labels = None
 depends_on = None
 
