@@ -148,7 +148,12 @@ def world(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterat
         course_yaml=COURSE_YAML + "blocks:\n  - {id: B1, title: One}\nsurvey: survey.yaml\n",
         **{"survey.yaml": "title: S\nitems:\n  - {id: clear, type: likert, prompt: Clear.}\n"},
     )
-    write_course(content, "closed", course_yaml=COURSE_YAML.replace("open: true", "open: false"))
+    write_course(
+        content,
+        "closed",
+        course_yaml=COURSE_YAML.replace("open: true", "open: false"),
+        **{"glossary.yaml": "terms:\n  - term: module\n    definition: A part of the course.\n"},
+    )
     app = make_app(
         database_url,
         Path(tmp),
