@@ -13,6 +13,7 @@ from pathlib import Path
 
 from courses.catalogue import CertificateInfo, CompletionRules, Course, Module
 from courses.editions import parse_edition_of
+from courses.extras_parse import PLACEMENT_STEM, read_placement, read_survey
 from courses.glossary import read_glossary, with_links
 from courses.module_parse import QUIZ_SUFFIXES, Listed, ModuleReader
 from courses.problems import CourseProblems, errors_in, is_number, own_line, percent_setting
@@ -32,7 +33,10 @@ from training.content_source import (
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 LANGUAGES = ("en", "fr")
 COURSE_REQUIRED = ("title", "summary", "language", "hours", "modules", "certificate")
-COURSE_OPTIONAL = ("open", "objectives", "roleplays", "completion", "blocks", "edition_of")
+COURSE_OPTIONAL = (
+    "open", "objectives", "roleplays", "completion", "blocks", "edition_of", "reminder_days",
+    "placement", "survey",
+)  # fmt: skip
 COMPLETION_KEYS = (
     "pass_mark",
     "modules",
@@ -44,6 +48,7 @@ COMPLETION_KEYS = (
 )
 CERTIFICATE_KEYS = ("title", "signatory", "issuer")
 DEFAULT_PASS_MARK = 70.0
+DEFAULT_REMINDER_DAYS = 7
 DEFAULT_ROLEPLAY_MIN_SCORE = 60.0
 
 
@@ -94,6 +99,7 @@ class CourseReader:
         language = self.language(data)
         hours = self.hours(data)
         is_open = self.open_flag(data)
+        reminder_days = self.reminder_days(data)
         objectives = p.text_list("course.yaml", data, "objectives", required=False)
         module_list = self.listed(data, "modules", "modules", ".md", required=True)
         roleplay_list = self.listed(data, "roleplays", "roleplays", ".yaml", required=False)
@@ -109,6 +115,12 @@ class CourseReader:
         roleplays = self.roleplays(roleplay_list)
         completion = self.completion(data, module_list, modules, roleplay_list)
         self.check_blocks(data, blocks, modules, roleplays)
+        placement = read_placement(self.folder, data, p)
+        if placement is not None and PLACEMENT_STEM in module_list.names:
+            p.add(
+                "course.yaml", line_of(data, "placement"), "a module may not be named 'placement'"
+            )
+        survey = read_survey(self.folder, data, p)
 
         problems = sorted(set(p.items))
         if errors_in(problems) or completion is None or certificate is None:
@@ -130,6 +142,9 @@ class CourseReader:
             blocks=blocks,
             edition_of=edition_of,
             glossary=glossary,
+            reminder_days=reminder_days,
+            placement=placement,
+            survey=survey,
         )
         return course, problems
 
@@ -176,6 +191,18 @@ class CourseReader:
             )
             return 0
         return value if is_number(value) else 0
+
+    def reminder_days(self, data: dict) -> int:
+        """Days without activity before a learner gets a reminder (issue 17; default 7)."""
+        value = data.get("reminder_days", DEFAULT_REMINDER_DAYS)
+        if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 90:
+            self.problems.add(
+                "course.yaml",
+                line_of(data, "reminder_days"),
+                f"'reminder_days' must be a whole number of days from 1 to 90, not {value!r}",
+            )
+            return DEFAULT_REMINDER_DAYS
+        return value
 
     def open_flag(self, data: dict) -> bool:
         value = data.get("open", True)

@@ -77,6 +77,8 @@ class Config:
         self.MAIL_RETRY_SECONDS = _int("MAIL_RETRY_SECONDS", 60)
         # The task queue (training.queue): Redis when REDIS_URL is set, else this SQLite file;
         # immediate mode runs every task in the caller (tests).
+        # Reminders (notifications.reminders): days before a cohort's end date to warn learners.
+        self.DEADLINE_NOTICE_DAYS = _int("DEADLINE_NOTICE_DAYS", 7)
         self.TASK_QUEUE_IMMEDIATE = _bool("TASK_QUEUE_IMMEDIATE", False)
         self.TASK_QUEUE_NAME = env("TASK_QUEUE_NAME", "passerelle")
         self.TASK_QUEUE_FILE = env("TASK_QUEUE_FILE", str(Path(instance_path) / "tasks.sqlite3"))
@@ -107,6 +109,7 @@ class Config:
         self.ORGANISATION_REPRESENTATIVE_TITLE = env(
             "ORGANISATION_REPRESENTATIVE_TITLE", "Responsable de l'organisme de formation"
         )
+        self.ORGANISATION_CITY = env("ORGANISATION_CITY", "")
         # How long learning events and evidence are kept (years, `flask proof purge`).
         self.EVIDENCE_RETENTION_YEARS = _int("EVIDENCE_RETENTION_YEARS", 6)
 
