@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 
 from flask import render_template, request
-from sqlalchemy import distinct, select
+from sqlalchemy import select
 
 from training import audit
 from training.access import admin_required
@@ -39,7 +39,7 @@ def _user_filter(name: str) -> tuple[str, int | None, bool]:
 def audit_log() -> str:
     actions = list(
         db.session.execute(
-            select(distinct(audit.AuditEvent.action)).order_by(audit.AuditEvent.action)
+            select(audit.AuditEvent.action).distinct().order_by(audit.AuditEvent.action)
         ).scalars()
     )
     action = request.args.get("action", "")
