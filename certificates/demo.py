@@ -8,7 +8,7 @@ from training import accounts
 from training.demo import DEMO_LOADERS, DEMO_PASSWORD
 from training.models import User
 
-DEMO_COURSE = "cap-apm"
+DEMO_COURSE = "cap-apm-fr"  # a French certificate: the demo learners follow the French edition
 GRADUATE = ("graduate@passerelle.test", "Karim", "Karim Benali")
 
 

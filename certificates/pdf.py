@@ -230,6 +230,8 @@ def render_certificate_html(
         score_text=_score_text(snapshot.score_percent, merged),
         name_size=_size_class(snapshot.holder_name, (26, 36, 50, 80)),
         course_size=_size_class(snapshot.course_title, (48, 72, 100, 140)),
+        # French titles run longer ("Attestation de formation — préparation au CAP …").
+        title_size=_size_class(snapshot.certificate_title, (60, 75, 110, 160)),
         syllabus_dense=_syllabus_weight(snapshot) > SYLLABUS_DENSE_ABOVE,
     )
 

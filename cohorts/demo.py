@@ -26,8 +26,11 @@ from training.extensions import db
 from training.models import Cohort, CohortMember, User
 from training.timeutil import utcnow
 
-DEMO_COURSE = "cap-apm"
+DEMO_COURSE = "cap-apm-fr"  # the demo cohort follows the French edition
 DEMO_COHORT = "CAP APM — demo cohort"
+ENGLISH_COURSE = "cap-apm"  # and a second, smaller cohort the English one
+ENGLISH_COHORT = "CAP APM — English-language demo cohort"
+ENGLISH_LEARNERS = ("learner4",)
 
 
 def key_answer(question: Question) -> Any:
@@ -170,8 +173,40 @@ def load_cohort_demo(people: dict[str, User]) -> list[str]:
         member.joined_at = min(member.joined_at, now - timedelta(days=21))
     db.session.commit()
     return [
-        f"Cohort {cohort.name!r} (trainer {trainer.email}), join code {cohort.join_code}:",
+        f"Cohort {cohort.name!r} on {course.title} (trainer {trainer.email}), "
+        f"join code {cohort.join_code}:",
         "  Amina ahead, Lucas stuck on quiz 1, Sofia not started (at risk).",
+        *_english_cohort(people, trainer),
+    ]
+
+
+def _english_cohort(people: dict[str, User], trainer: User) -> list[str]:
+    """The English edition's cohort: one learner who reads English better than French."""
+    course = get_course(ENGLISH_COURSE)
+    if course is None:
+        return []
+    cohort = db.session.execute(
+        select(Cohort).where(Cohort.name == ENGLISH_COHORT)
+    ).scalar_one_or_none()
+    if cohort is None:
+        today = utcnow().date()
+        cohort = services.create_cohort(
+            trainer,
+            services.CohortFields(
+                ENGLISH_COHORT, ENGLISH_COURSE, today - timedelta(days=10),
+                today + timedelta(days=60), "Demo group following the English edition.",
+            ),
+        )  # fmt: skip
+    for key in ENGLISH_LEARNERS:
+        if key in people:
+            services.join(people[key], cohort)
+    learner = people.get("learner4")
+    if learner is not None:
+        _attempt(learner, course, course.modules[0].stem, 0.9, utcnow() - timedelta(days=1))
+    db.session.commit()
+    return [
+        f"Cohort {cohort.name!r} on {course.title}, join code {cohort.join_code}: "
+        "one learner, quiz 1 passed."
     ]
 
 

@@ -23,6 +23,8 @@ from flask_babel import ngettext
 
 from certificates.progress import GrantFact, Progress
 from cohorts.dashboard import Dashboard
+from proof.durations import hours_decimal
+from proof.learning_time import realised_seconds_of_users
 from training.numbers import format_number
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -90,6 +92,7 @@ def gradebook_chunks(dashboard: Dashboard) -> Iterator[bytes]:
         _("Certificate status"),
         _("Last activity (UTC)"),
         _("At risk"),
+        _("Measured learning time (hours)"),
     ]
     labels = {
         "valid": _("valid"),
@@ -98,6 +101,8 @@ def gradebook_chunks(dashboard: Dashboard) -> Iterator[bytes]:
         "yes": _("yes"),
         "no": _("no"),
     }
+    # Measured on the server (proof.learning_time), never the declared course.yaml hours.
+    measured = realised_seconds_of_users(course.slug, [row.user.id for row in dashboard.rows])
     out = io.StringIO(newline="")
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow([neutralise(h) for h in header])
@@ -124,6 +129,7 @@ def gradebook_chunks(dashboard: Dashboard) -> Iterator[bytes]:
         else:
             cells += ["", labels["not_complete"]]
         cells += [_when(row.last_activity), labels["yes"] if row.at_risk else labels["no"]]
+        cells.append(_number(hours_decimal(measured.get(row.user.id, 0.0))))
         writer.writerow([neutralise(c) for c in cells])
         if number % ROWS_PER_CHUNK == 0:
             yield _take(out)

@@ -18,6 +18,7 @@ from cohorts import learner_detail, second_chances, services
 from cohorts.forms import RemoveLearnerForm, SecondChanceForm
 from cohorts.views import _cohort_or_404, _course_or_404, bp
 from courses.catalogue import Course
+from proof.learning_time import learning_time
 from training.access import trainer_required
 from training.models import Cohort
 
@@ -49,6 +50,8 @@ def _learner_page(cohort: Cohort, course: Course, user_id: int, form: SecondChan
         progress=progress,
         form=form or _second_chance_form(course, progress),
         remove_form=RemoveLearnerForm(formdata=None),
+        time=learning_time(user_id, course),
+        learner_id=user_id,
     )
 
 

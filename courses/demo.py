@@ -1,4 +1,5 @@
-"""Demo data for courses: the demo learners enrolled in the bundled course, with some progress."""
+"""Demo data for courses: the demo learners enrolled in the French edition of the bundled course
+(our learners are French adults), with some progress."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from courses.loader import get_catalogue
 from training.demo import DEMO_LOADERS
 from training.models import User
 
-DEMO_COURSE = "cap-apm"
+DEMO_COURSE = "cap-apm-fr"  # the French edition of cap-apm
 # How many modules each demo learner has finished, and whether they opened the next one.
 DEMO_PROGRESS = {"learner1": (3, True), "learner2": (1, True), "learner3": (0, False)}
 

@@ -53,7 +53,9 @@ def term_id(text: str) -> str:
 
 
 def sort_key(text: str) -> str:
-    """Alphabetical order that ignores case and accents (é sorts with e)."""
+    """Alphabetical order that ignores case, accents (é sorts with e) and the apostrophe's
+    shape (’ or ')."""
+    text = text.replace("’", "'")
     return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
 
 

@@ -16,6 +16,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from courses.catalogue import Course, Module
+from courses.editions import editions_of
 from courses.loader import get_catalogue
 from courses.models import Enrolment, ModuleProgress
 from training.extensions import db
@@ -29,6 +30,15 @@ OPENED_RESOLUTION = timedelta(minutes=1)
 
 class EnrolmentRefused(Exception):
     """Self-enrolment is not possible (the course is closed to it)."""
+
+
+class OtherEdition(EnrolmentRefused):
+    """The learner already follows another edition of this course (``other``): switching
+    edition is its own step (``courses.edition_switch``), which says what carries over."""
+
+    def __init__(self, other: Course) -> None:
+        super().__init__(other.slug)
+        self.other = other
 
 
 class NotAllowed(Exception):
@@ -131,9 +141,21 @@ def enrol(user: Any, course: Course, cohort_id: int | None = None) -> Enrolment:
 
 
 def self_enrol(user: Any, course: Course) -> Enrolment:
-    """A learner enrols themself: only in an open course (staff may always)."""
-    if not course.open and not _is_staff(user) and not is_enrolled(user.id, course.slug):
-        raise EnrolmentRefused(course.slug)
+    """A learner enrols themself: only in an open course, and not in a second edition of a
+    course they follow (OtherEdition); staff may always."""
+    if not _is_staff(user) and not is_enrolled(user.id, course.slug):
+        if not course.open:
+            raise EnrolmentRefused(course.slug)
+        other = next(
+            (
+                c
+                for c in editions_of(course, get_catalogue().courses.values())
+                if c.slug != course.slug and is_enrolled(user.id, c.slug)
+            ),
+            None,
+        )
+        if other is not None:
+            raise OtherEdition(other)
     return enrol(user, course)
 
 

@@ -14,10 +14,13 @@ from courses import models as _models  # noqa: F401  (registers the tables)
 from courses import overrides as _overrides  # noqa: F401  (registers the table)
 from courses import services
 from courses.catalogue import Course
+from courses.edition_switch import current_edition
+from courses.editions import catalogue_cards, editions_of
 from courses.loader import errors_in, get_catalogue, get_course
 from courses.media import send_media
 from courses.sections import Section, course_sections, dashboard_sections, progress_of
 from training.admin_views import ADMIN_WARNING_PROVIDERS
+from training.content_language import page_language
 from training.forms import EmptyForm
 
 bp = Blueprint("courses", __name__)
@@ -51,24 +54,25 @@ def _quiz_passed(course: Course, stem: str) -> bool:
 
 @bp.get("/courses")
 def catalogue() -> str:
-    courses = sorted(get_catalogue().courses.values(), key=lambda c: c.title.lower())
     standings = {}
     if current_user.is_authenticated:
         standings = {
             s.course.slug: progress_of(current_user, s.course)
             for s in services.dashboard(current_user)
         }
-    return render_template("courses/catalogue.html", courses=courses, standings=standings)
+    cards = catalogue_cards(get_catalogue().courses.values(), page_language(), standings)
+    return render_template("courses/catalogue.html", cards=cards, standings=standings)
 
 
 @bp.get("/courses/<slug>")
 def course(slug: str) -> str:
     course = _course_or_404(slug)
-    progress = requirements = None
+    progress = requirements = other_edition = None
     enrolled = False
     sections = []
     if current_user.is_authenticated:
         enrolled = services.is_enrolled(current_user.id, course.slug)
+        other_edition = None if enrolled else current_edition(current_user, course)
         if enrolled or current_user.is_trainer:
             progress = services.course_progress(current_user, course)
             requirements = progress_of(current_user, course)
@@ -83,6 +87,8 @@ def course(slug: str) -> str:
         sections=_render_sections(sections),
         roleplays_in_sections=any(s.template.startswith("roleplays/") for s in sections),
         form=EmptyForm(),
+        editions=[c for c in editions_of(course, get_catalogue().courses.values()) if c != course],
+        other_edition=other_edition,
     )
 
 
@@ -94,6 +100,8 @@ def enrol(slug: str) -> Response:
         abort(400)
     try:
         services.self_enrol(current_user, course)
+    except services.OtherEdition:
+        return redirect(url_for(".switch_edition", slug=course.slug))
     except services.EnrolmentRefused:
         flash(_("This course is not open to self-enrolment. Ask your trainer."), "error")
         return redirect(url_for(".course", slug=course.slug))
@@ -191,3 +199,6 @@ def broken_course_warnings() -> list[str]:
 
 if broken_course_warnings not in ADMIN_WARNING_PROVIDERS:
     ADMIN_WARNING_PROVIDERS.append(broken_course_warnings)
+
+
+from courses import edition_views as _edition_views  # noqa: E402,F401  (its routes are on bp)

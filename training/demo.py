@@ -19,6 +19,7 @@ DEMO_USERS = [
     ("learner1", "amina@passerelle.test", "Amina", "Amina Haddad", "learner", "fr"),
     ("learner2", "lucas@passerelle.test", "Lucas", "Lucas Moreau", "learner", "en"),
     ("learner3", "sofia@passerelle.test", "Sofia", "Sofia Pereira-Lopes", "learner", "en"),
+    ("learner4", "james@passerelle.test", "James", "James O'Brien", "learner", "en"),
 ]
 
 DemoLoader = Callable[[dict[str, User]], list[str]]

@@ -8,6 +8,7 @@ from flask import Flask, request
 from flask_babel import format_datetime, get_locale
 from flask_babel import gettext as _
 
+from training.content_language import init_content_language
 from training.forms import EmptyForm, LanguageForm
 from training.numbers import register_filters
 
@@ -30,6 +31,7 @@ def device_label(user_agent: str | None) -> str:
 
 def init_templating(app: Flask) -> None:
     register_filters(app)
+    init_content_language(app)
 
     app.add_template_filter(device_label, "device_label")
     app.add_template_filter(lambda v: format_datetime(v, "short") if v else "", "datetime_short")

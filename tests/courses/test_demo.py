@@ -20,6 +20,7 @@ def test_demo_enrolments_are_idempotent(app):
         counts
     )
     course = get_course(DEMO_COURSE)
+    assert course.language == "fr"  # the French edition of the bundled course
     amina = people["learner1"]
     assert services.is_enrolled(amina.id, DEMO_COURSE)
     assert services.course_progress(amina, course).done_count == 3

@@ -127,6 +127,9 @@ MATRIX: dict[str, Row] = {
     "courses.media GET": row(
         HIDDEN, OK, HIDDEN, OK, OK, OK, slug="closed_slug", filename="media_file"
     ),
+    "courses.glossary GET": row(HIDDEN, OK, HIDDEN, OK, OK, OK, slug="closed_slug"),
+    "courses.switch_edition GET": row(*SIGNED_IN),
+    "courses.switch_edition POST": row(*SIGNED_IN),
     "quizzes.start GET": row(*SIGNED_IN),
     "quizzes.begin POST": row(*SIGNED_IN),
     "quizzes.practise POST": row(*SIGNED_IN),
@@ -182,4 +185,11 @@ MATRIX: dict[str, Row] = {
     "admin.change_role POST": row(LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK),
     "courses_admin.index GET": row(LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK),
     "courses_admin.course GET": row(LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK),
+    # Proof of a training action (issue 15): the learner, their cohort trainers, admins.
+    "proof.realisation GET": row(LOGIN, OK, HIDDEN, OK, HIDDEN, OK),
+    "proof.attestation GET": row(LOGIN, OK, HIDDEN, OK, HIDDEN, OK),
+    "proof.evidence_pack GET": row(LOGIN, OK, HIDDEN, OK, HIDDEN, OK),
+    "proof.cohort_realisations GET": row(LOGIN, HIDDEN, HIDDEN, OK, HIDDEN, OK),
+    # The visibility ping of a module page (recorded only for an enrolled learner).
+    "proof.ping POST": row(*SIGNED_IN),
 }

@@ -113,7 +113,12 @@ def world(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterat
     tmp = tmp_path_factory.mktemp("matrix")
     content = tmp / "content"
     write_course(content, "mini")
-    write_course(content, "closed", course_yaml=COURSE_YAML.replace("open: true", "open: false"))
+    write_course(
+        content,
+        "closed",
+        course_yaml=COURSE_YAML.replace("open: true", "open: false"),
+        **{"glossary.yaml": "terms:\n  - term: module\n    definition: A part of the course.\n"},
+    )
     app = make_app(
         database_url,
         Path(tmp),
