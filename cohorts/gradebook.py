@@ -83,6 +83,10 @@ def gradebook_chunks(dashboard: Dashboard) -> Iterator[bytes]:
             _("Quizzes passed (of %(n)d)", n=sample.quizzes.total),
             _("Role-plays passed (of %(n)d)", n=sample.roleplays.total),
         ]
+    header += [
+        _("Block %(id)s: requirements met (of %(n)d)", id=b.block.id, n=b.tally.total)
+        for b in (sample.by_block if sample is not None else ())
+    ]
     header += [_("Quiz %(n)d (%%)", n=index) + f" {stem}" for stem, index in quizzes]
     header += [_("Role-play (best %)") + f" {s.slug}" for s in course.roleplays]
     header += [
@@ -117,6 +121,7 @@ def gradebook_chunks(dashboard: Dashboard) -> Iterator[bytes]:
                 standing.quizzes.count,
                 standing.roleplays.count,
             ]
+            cells += [b.tally.count for b in standing.by_block]
         cells += [_number(row.quiz_grades[stem].grade) for stem, _i in quizzes]
         cells += [_number(row.roleplay_best.get(s.slug)) for s in course.roleplays]
         grants = standing.grants if standing is not None else ()
