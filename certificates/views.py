@@ -20,6 +20,7 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from blocks import verification as block_verification
 from certificates import demo as _demo  # noqa: F401  (registers the demo loader)
 from certificates import models, sections, services, uploads  # models: registers the tables
 from certificates.forms import CodeForm, RevokeForm, UploadForm
@@ -150,7 +151,7 @@ def verify_form() -> str | Response:
     not_found = False
     if "code" in request.args and form.validate():
         code = services.normalise_code(form.code.data)
-        if services.get_by_code(code) is not None:
+        if services.get_by_code(code) is not None or block_verification.exists(code):
             return redirect(url_for("certificates.verify", code=code))
         not_found = True
     page = render_template(
@@ -186,7 +187,11 @@ def verify_upload() -> Response:
 def verify(code: str) -> str:
     certificate = services.get_by_code(code)
     if certificate is None:
-        abort(404)
+        # Not a certificate: perhaps a block attestation (same codes, same page address).
+        page = block_verification.page(code)
+        if page is None:
+            abort(404)
+        return page
     return _verification_page(certificate)
 
 
@@ -195,7 +200,10 @@ def verify(code: str) -> str:
 def verify_json(code: str) -> Response:
     certificate = services.get_by_code(code)
     if certificate is None:
-        abort(404)
+        block = block_verification.json_of(code)
+        if block is None:
+            abort(404)
+        return jsonify(block)
     summary = credentials.summary_for_certificate(certificate.id)
     return jsonify(
         {

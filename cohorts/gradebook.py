@@ -23,6 +23,8 @@ from flask_babel import ngettext
 
 from certificates.progress import GrantFact, Progress
 from cohorts.dashboard import Dashboard
+from proof.durations import hours_decimal
+from proof.learning_time import realised_seconds_of_users
 from training.numbers import format_number
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -81,6 +83,10 @@ def gradebook_chunks(dashboard: Dashboard) -> Iterator[bytes]:
             _("Quizzes passed (of %(n)d)", n=sample.quizzes.total),
             _("Role-plays passed (of %(n)d)", n=sample.roleplays.total),
         ]
+    header += [
+        _("Block %(id)s: requirements met (of %(n)d)", id=b.block.id, n=b.tally.total)
+        for b in (sample.by_block if sample is not None else ())
+    ]
     header += [_("Quiz %(n)d (%%)", n=index) + f" {stem}" for stem, index in quizzes]
     header += [_("Role-play (best %)") + f" {s.slug}" for s in course.roleplays]
     header += [
@@ -90,6 +96,7 @@ def gradebook_chunks(dashboard: Dashboard) -> Iterator[bytes]:
         _("Certificate status"),
         _("Last activity (UTC)"),
         _("At risk"),
+        _("Measured learning time (hours)"),
     ]
     labels = {
         "valid": _("valid"),
@@ -98,6 +105,8 @@ def gradebook_chunks(dashboard: Dashboard) -> Iterator[bytes]:
         "yes": _("yes"),
         "no": _("no"),
     }
+    # Measured on the server (proof.learning_time), never the declared course.yaml hours.
+    measured = realised_seconds_of_users(course.slug, [row.user.id for row in dashboard.rows])
     out = io.StringIO(newline="")
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow([neutralise(h) for h in header])
@@ -112,6 +121,7 @@ def gradebook_chunks(dashboard: Dashboard) -> Iterator[bytes]:
                 standing.quizzes.count,
                 standing.roleplays.count,
             ]
+            cells += [b.tally.count for b in standing.by_block]
         cells += [_number(row.quiz_grades[stem].grade) for stem, _i in quizzes]
         cells += [_number(row.roleplay_best.get(s.slug)) for s in course.roleplays]
         grants = standing.grants if standing is not None else ()
@@ -124,6 +134,7 @@ def gradebook_chunks(dashboard: Dashboard) -> Iterator[bytes]:
         else:
             cells += ["", labels["not_complete"]]
         cells += [_when(row.last_activity), labels["yes"] if row.at_risk else labels["no"]]
+        cells.append(_number(hours_decimal(measured.get(row.user.id, 0.0))))
         writer.writerow([neutralise(c) for c in cells])
         if number % ROWS_PER_CHUNK == 0:
             yield _take(out)

@@ -12,12 +12,14 @@ from flask_login import current_user
 from werkzeug.wrappers import Response
 from wtforms import SelectChoice
 
+from blocks.issuing import attestations_of
 from certificates.progress import Progress
 from certificates.progress_data import progress_for
 from cohorts import learner_detail, second_chances, services
 from cohorts.forms import RemoveLearnerForm, SecondChanceForm
 from cohorts.views import _cohort_or_404, _course_or_404, bp
 from courses.catalogue import Course
+from proof.learning_time import learning_time
 from training.access import trainer_required
 from training.models import Cohort
 
@@ -47,8 +49,11 @@ def _learner_page(cohort: Cohort, course: Course, user_id: int, form: SecondChan
         detail=detail,
         course=course,
         progress=progress,
+        block_attestations=attestations_of(user_id, course.slug),
         form=form or _second_chance_form(course, progress),
         remove_form=RemoveLearnerForm(formdata=None),
+        time=learning_time(user_id, course),
+        learner_id=user_id,
     )
 
 

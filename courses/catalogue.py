@@ -12,6 +12,7 @@ from pathlib import Path
 
 from courses.glossary import GlossaryTerm
 from courses.scenario import DEFAULT_PASSING_OUTCOMES, Scenario
+from courses.survey_model import Survey
 from quizzes.model import Quiz
 from training.content_blocks import Block
 from training.markdown import TocEntry
@@ -73,6 +74,8 @@ class Course:
     version: str
     path: Path
     blocks: tuple[Block, ...] = ()
+    placement: Quiz | None = None  # positioning test: never counts toward completion
+    survey: Survey | None = None  # end-of-course satisfaction survey
     edition_of: str | None = None  # the slug shared by the editions of one course
     glossary: tuple[GlossaryTerm, ...] = ()
     reminder_days: int = 7  # days without activity before an inactivity reminder (issue 17)
@@ -101,8 +104,11 @@ class Course:
         return next((r for r in self.roleplays if r.slug == slug), None)
 
     def quiz(self, stem: str) -> Quiz | None:
-        """The quiz of module ``stem`` (None when the module has none or does not exist)."""
+        """The quiz of module ``stem`` (None when the module has none or does not exist); the
+        stem ``placement`` names the placement quiz, which belongs to no module."""
         module = self.module(stem)
+        if module is None and stem == "placement":
+            return self.placement
         return module.quiz if module else None
 
     def quizzes(self) -> list[tuple[Module, Quiz]]:

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from courses.catalogue import CertificateInfo, CompletionRules, Course, Module
 from courses.editions import parse_edition_of
+from courses.extras_parse import PLACEMENT_STEM, read_placement, read_survey
 from courses.glossary import read_glossary, with_links
 from courses.module_parse import QUIZ_SUFFIXES, Listed, ModuleReader
 from courses.problems import CourseProblems, errors_in, is_number, own_line, percent_setting
@@ -34,6 +35,7 @@ LANGUAGES = ("en", "fr")
 COURSE_REQUIRED = ("title", "summary", "language", "hours", "modules", "certificate")
 COURSE_OPTIONAL = (
     "open", "objectives", "roleplays", "completion", "blocks", "edition_of", "reminder_days",
+    "placement", "survey",
 )  # fmt: skip
 COMPLETION_KEYS = (
     "pass_mark",
@@ -113,6 +115,12 @@ class CourseReader:
         roleplays = self.roleplays(roleplay_list)
         completion = self.completion(data, module_list, modules, roleplay_list)
         self.check_blocks(data, blocks, modules, roleplays)
+        placement = read_placement(self.folder, data, p)
+        if placement is not None and PLACEMENT_STEM in module_list.names:
+            p.add(
+                "course.yaml", line_of(data, "placement"), "a module may not be named 'placement'"
+            )
+        survey = read_survey(self.folder, data, p)
 
         problems = sorted(set(p.items))
         if errors_in(problems) or completion is None or certificate is None:
@@ -135,6 +143,8 @@ class CourseReader:
             edition_of=edition_of,
             glossary=glossary,
             reminder_days=reminder_days,
+            placement=placement,
+            survey=survey,
         )
         return course, problems
 

@@ -54,13 +54,14 @@ def record(
     action: str = "view",
     ref_id: int | None = None,
     at: datetime | None = None,
+    repeat_window: timedelta = REPEAT_WINDOW,
 ) -> bool:
     """Record one event if ``user_id`` is enrolled in ``course_slug`` (any user for ``nav``).
 
     A repeat of the learner's latest event (same page, action and attempt or run) within
-    ``REPEAT_WINDOW`` is not written again: a reload or a double click changes no measurement
-    and a page view costs one read, not a write lock (as ``module_progress`` does). Returns
-    whether a row was written (and committed).
+    ``repeat_window`` (default a minute) is not written again: a reload or a double click
+    changes no measurement and a page view costs one read, not a write lock (as
+    ``module_progress`` does). Returns whether a row was written (and committed).
     """
     at = at or utcnow()
     if activity == "nav":
@@ -79,7 +80,7 @@ def record(
     same_ref = LearningEvent.ref_id.is_(None) if ref_id is None else LearningEvent.ref_id == ref_id
     repeat = exists().where(
         LearningEvent.id == latest,
-        LearningEvent.at >= at - REPEAT_WINDOW,
+        LearningEvent.at >= at - repeat_window,
         LearningEvent.course_slug == course_slug,
         LearningEvent.activity == activity,
         LearningEvent.key == key,

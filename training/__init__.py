@@ -94,6 +94,15 @@ def _register_blueprints(app: Flask) -> None:
     for blueprint in (main_bp, auth_bp, admin_bp, courses_bp, quizzes_bp, certificates_bp):
         app.register_blueprint(blueprint)
     app.register_blueprint(roleplays_bp)
+    from blocks.views import bp as blocks_bp
+
+    app.register_blueprint(blocks_bp)
+    from surveys.views import bp as surveys_bp
+
+    app.register_blueprint(surveys_bp)
+    from quality.views import bp as quality_bp
+
+    app.register_blueprint(quality_bp)
     from cohorts.membership_views import bp as membership_bp
     from cohorts.views import bp as cohorts_bp
 

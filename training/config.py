@@ -109,6 +109,7 @@ class Config:
         self.ORGANISATION_REPRESENTATIVE_TITLE = env(
             "ORGANISATION_REPRESENTATIVE_TITLE", "Responsable de l'organisme de formation"
         )
+        self.ORGANISATION_CITY = env("ORGANISATION_CITY", "")
         # How long learning events and evidence are kept (years, `flask proof purge`).
         self.EVIDENCE_RETENTION_YEARS = _int("EVIDENCE_RETENTION_YEARS", 6)
 

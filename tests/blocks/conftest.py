@@ -1,4 +1,4 @@
-"""The certificates' mini course with two competency blocks.
+"""The certificates' mini course with two competency blocks, a placement quiz and a survey.
 
 B1 is served by module 01-intro (and its quiz, which names no blocks of its own, so it serves
 its module's); B2 by module 02-next, its quiz (``blocks: [B2]``) and the role-play ``noise``.
@@ -18,6 +18,29 @@ BLOCK_COURSE["course.yaml"] = MINI_COURSE["course.yaml"].rstrip(" ") + (
     "          - {id: B1, title: Welcome and information, rncp: RNCP37240}\n"
     "          - {id: B2, title: Prevention and mediation, rncp: RNCP37240}\n"
 )
+BLOCK_COURSE["course.yaml"] += (
+    "        placement: placement.quiz.yaml\n        survey: survey.yaml\n"
+)
+BLOCK_COURSE["placement.quiz.yaml"] = """\
+        title: Where do you start?
+        max_attempts: 1
+        questions:
+          - id: p1
+            type: true_false
+            prompt: Does a mediator fine people?
+            answer: false
+          - id: p2
+            type: true_false
+            prompt: Is 112 the EU emergency number?
+            answer: true
+        """
+BLOCK_COURSE["survey.yaml"] = """\
+        title: End-of-course survey
+        items:
+          - {id: clear, type: likert, prompt: The modules were clear.}
+          - {id: useful, type: likert, prompt: It will be useful.}
+          - {id: improve, type: text, prompt: What should we improve?}
+        """
 BLOCK_COURSE["modules/01-intro.md"] = MINI_COURSE["modules/01-intro.md"].replace(
     "        minutes: 5\n", "        minutes: 5\n        blocks: [B1]\n", 1
 )

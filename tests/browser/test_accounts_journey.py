@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from playwright.sync_api import expect
+
 from tests.browser.conftest import assert_accessible
 from tests.conftest import outbox_links
 
@@ -17,13 +19,13 @@ def test_register_login_french_logout(page, live_server, app):
     page.get_by_label("Repeat the password").fill("a long enough password")
     assert_accessible(page, "register")
     page.get_by_role("button", name="Create my account").click()
-    assert page.get_by_role("heading", name="Check your inbox").is_visible()
+    expect(page.get_by_role("heading", name="Check your inbox")).to_be_visible()
     assert_accessible(page)
 
     confirm = [link for link in outbox_links(app) if "/confirm/" in link][-1]
     page.goto(confirm.replace("http://localhost", live_server))
     page.get_by_role("button", name="Confirm my address").click()
-    assert page.get_by_text("Your address is confirmed").is_visible()
+    expect(page.get_by_text("Your address is confirmed")).to_be_visible()
     page.get_by_role("button", name="Log out").click()
 
     page.goto("/login")
@@ -31,7 +33,7 @@ def test_register_login_french_logout(page, live_server, app):
     page.get_by_label("Email").fill("nadia@example.test")
     page.get_by_label("Password").fill("a long enough password")
     page.get_by_role("button", name="Log in").click()
-    assert page.get_by_text("Welcome back, Nadia").is_visible()
+    expect(page.get_by_text("Welcome back, Nadia")).to_be_visible()
 
     page.get_by_label("Language").select_option("fr")
     page.get_by_role("button", name="Change language").click()
@@ -39,4 +41,4 @@ def test_register_login_french_logout(page, live_server, app):
     assert_accessible(page, "home-fr")
 
     page.locator("form[action='/logout'] button").click()
-    assert page.locator("a[href='/login']").first.is_visible()
+    expect(page.locator("a[href='/login']").first).to_be_visible()

@@ -7,6 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 from certificates import services
 from tests.browser.conftest import assert_accessible
@@ -44,12 +45,12 @@ def test_complete_download_verify(page, app, make_user, tmp_path):
 
     log_in(page, "sami@example.test")
     page.goto("/courses/mini")
-    assert page.get_by_text("Your certificate was issued on").is_visible()
+    expect(page.get_by_text("Your certificate was issued on")).to_be_visible()
     assert_accessible(page, "certificate-course-section")
 
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Certificates").click()
-    assert page.get_by_role("heading", name="My certificates", level=1).is_visible()
-    assert page.get_by_text("Valid").first.is_visible()
+    expect(page.get_by_role("heading", name="My certificates", level=1)).to_be_visible()
+    expect(page.get_by_text("Valid").first).to_be_visible()
     assert_accessible(page, "certificate-mine")
 
     with page.expect_download() as download_info:
@@ -63,32 +64,30 @@ def test_complete_download_verify(page, app, make_user, tmp_path):
     assert download.suggested_filename.endswith(".pdf")
 
     page.get_by_role("link", name="Verification page").first.click()
-    assert page.get_by_text("This certificate is valid.").is_visible()
-    assert page.get_by_text("Sami Haddad").is_visible()
+    expect(page.get_by_text("This certificate is valid.")).to_be_visible()
+    expect(page.get_by_text("Sami Haddad")).to_be_visible()
     assert_accessible(page, "certificate-verify-valid")
 
     page.get_by_role("link", name="Check another certificate or a PDF file").click()
     assert_accessible(page, "certificate-verify-form")
     page.get_by_label("Certificate PDF").set_input_files(str(saved))
     page.get_by_role("button", name="Check the file").click()
-    assert page.get_by_text("This file is exactly a certificate we issued.").is_visible()
+    expect(page.get_by_text("This file is exactly a certificate we issued.")).to_be_visible()
     assert_accessible(page, "certificate-verify-upload")
 
     page.get_by_label("Certificate code").fill(certificate.code.upper())
     page.get_by_role("button", name="Check the code").click()
-    assert page.get_by_text("This certificate is valid.").is_visible()
+    expect(page.get_by_text("This certificate is valid.")).to_be_visible()
 
     services.revoke(certificate, None, "Issued to the wrong person")
     page.reload()
-    assert page.get_by_text("This certificate was revoked on").is_visible()
-    assert page.get_by_text("Issued to the wrong person").is_visible()
+    expect(page.get_by_text("This certificate was revoked on")).to_be_visible()
+    expect(page.get_by_text("Issued to the wrong person")).to_be_visible()
     assert_accessible(page, "certificate-verify-revoked")
 
 
 def test_download_for_a_wallet_then_verify_the_credential(page, app, make_user, tmp_path):
     """The learner downloads the signed credential for a wallet; an employer uploads it."""
-    from playwright.sync_api import expect
-
     from courses.loader import get_course
     from credentials import services as credentials
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from playwright.sync_api import expect
+
 from tests.browser.conftest import assert_accessible
 from tests.conftest import PASSWORD
 
@@ -29,7 +31,7 @@ def test_cohort_journey(page, browser, live_server, make_user):
     page.get_by_label("End date").fill("2030-06-30")
     assert_accessible(page, "cohorts-new")
     page.get_by_role("button", name="Create the cohort").click()
-    assert page.get_by_role("heading", name="Lyon — spring").is_visible()
+    expect(page.get_by_role("heading", name="Lyon — spring")).to_be_visible()
     assert_accessible(page, "cohorts-dashboard-empty")
     code = page.locator(".join-code code").inner_text()
 
@@ -44,15 +46,15 @@ def test_cohort_journey(page, browser, live_server, make_user):
         assert_accessible(learner, "cohorts-join-form")
         learner.get_by_label("Join code").fill(code.lower())
         learner.get_by_role("button", name="Continue").click()
-        assert learner.get_by_role("heading", name="Join “Lyon — spring”").is_visible()
+        expect(learner.get_by_role("heading", name="Join “Lyon — spring”")).to_be_visible()
         assert_accessible(learner, "cohorts-join")
         learner.get_by_role("button", name="Join this cohort").click()
-        assert learner.get_by_text("Welcome to “Lyon — spring”!").is_visible()
-        assert learner.get_by_text("finish by").first.is_visible()
+        expect(learner.get_by_text("Welcome to “Lyon — spring”!")).to_be_visible()
+        expect(learner.get_by_text("finish by").first).to_be_visible()
         assert_accessible(learner, "cohorts-course-with-deadline")
         learner.goto("/courses/cap-apm/01-the-job")
         learner.get_by_role("button", name="Mark as done").click()
-        assert learner.get_by_text("Module marked as done.").is_visible()
+        expect(learner.get_by_text("Module marked as done.")).to_be_visible()
     finally:
         learner_context.close()
 
@@ -69,7 +71,7 @@ def test_cohort_journey(page, browser, live_server, make_user):
     assert body.startswith(b"\xef\xbb\xbf") and b"Amina Haddad" in body
 
     page.get_by_role("link", name="Amina Haddad").click()
-    assert page.get_by_role("heading", name="Amina Haddad", level=1).is_visible()
+    expect(page.get_by_role("heading", name="Amina Haddad", level=1)).to_be_visible()
     assert_accessible(page, "cohorts-learner")
     page.goto(page.url.split("/learners/")[0] + "/insight")
     assert_accessible(page, "cohorts-insight")

@@ -18,7 +18,7 @@ from tests.courses.course_factory import (
 
 ALLOWED = (
     "title, summary, language, hours, modules, certificate, open, objectives, roleplays,"
-    " completion, blocks, edition_of, reminder_days"
+    " completion, blocks, edition_of, reminder_days, placement, survey"
 )
 
 

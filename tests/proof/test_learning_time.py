@@ -177,3 +177,79 @@ def test_a_cohort_in_one_go(clock, app, member, login, cohort):
         client.get("/dashboard")
     totals = learning_time.realised_seconds_of_users(SLUG, [first.id, second.id, idle.id])
     assert totals == {first.id: 240.0, second.id: 240.0, idle.id: 0.0}
+
+
+def test_events_past_retention_are_purged_by_the_cli(app, runner, member):
+    from proof.recording import record
+    from training.timeutil import utcnow
+
+    learner = member()
+    now = utcnow()
+    record(learner.id, SLUG, "module", "01-intro", at=now - timedelta(days=365 * 6 + 10))
+    record(learner.id, SLUG, "module", "02-practice", at=now - timedelta(days=365 * 5))
+    result = runner.invoke(args=["proof", "purge", "--dry-run"])
+    assert "1 learning events past retention (none deleted)" in result.output
+    assert len(_events(learner)) == 2
+    result = runner.invoke(args=["proof", "purge"])
+    assert "1 learning events past retention deleted" in result.output
+    assert [e.key for e in _events(learner)] == ["02-practice"]
+    app.config["EVIDENCE_RETENTION_YEARS"] = 4
+    assert "1 learning events" in runner.invoke(args=["proof", "purge"]).output
+
+
+def test_the_cli_prints_measured_beside_declared_time(app, runner, member):
+    from proof.recording import record
+    from training.timeutil import utcnow
+
+    learner = member()
+    start = utcnow() - timedelta(hours=1)
+    record(learner.id, SLUG, "module", "01-intro", at=start)
+    record(learner.id, SLUG, "module", "02-practice", at=start + timedelta(minutes=4))
+    result = runner.invoke(args=["proof", "time", learner.email, SLUG])
+    assert result.exit_code == 0, result.output
+    assert "measured: 14 min in 1 sessions (declared duration: 3 h)" in result.output
+    assert "module 01-intro: 4 min" in result.output
+    assert runner.invoke(args=["proof", "time", "nobody@example.test", SLUG]).exit_code != 0
+
+
+def test_visibility_pings_refine_reading_and_a_hidden_page_counts_nothing(
+    clock, client, member, login
+):
+    learner = member()
+    login(learner)
+    clock(0)
+    client.get(f"/courses/{SLUG}/01-intro")
+    ping = f"/proof/ping/{SLUG}/01-intro"
+    for minutes in (0.75, 1.5, 2.25):
+        clock(minutes)
+        assert client.post(ping, data={"state": "visible"}).status_code == 204
+    clock(3)
+    assert client.post(ping, data={"state": "hidden"}).status_code == 204  # the lid closes
+    clock(9)  # six minutes later, still within the idle limit: nothing counted while hidden
+    assert learning_time.realised_seconds(learner.id, SLUG) == 3 * 60
+    assert client.post(ping, data={"state": "visible"}).status_code == 204
+    clock(30)  # the page died without a word: the ping cap (2 minutes), not the idle limit
+    assert learning_time.realised_seconds(learner.id, SLUG) == 5 * 60
+    assert [e.action for e in _events(learner)] == [
+        "view",
+        "ping",
+        "ping",
+        "ping",
+        "hidden",
+        "ping",
+    ]
+
+
+def test_a_bad_ping_is_refused_and_records_nothing(client, member, login):
+    learner = member()
+    login(learner)
+    assert client.post(f"/proof/ping/{SLUG}/01-intro", data={"state": "asleep"}).status_code == 400
+    assert client.post(f"/proof/ping/{SLUG}/99-nope", data={"state": "visible"}).status_code == 404
+    assert client.post("/proof/ping/nope/01-intro", data={"state": "visible"}).status_code == 404
+    assert _events(learner) == []
+
+
+def test_the_module_page_loads_the_ping_script(client, member, login):
+    login(member())
+    page = client.get(f"/courses/{SLUG}/01-intro").get_data(as_text=True)
+    assert "js/learning-ping.js" in page and f'data-ping-url="/proof/ping/{SLUG}/01-intro"' in page

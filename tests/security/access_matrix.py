@@ -69,6 +69,7 @@ ARGS = {
     "filename": "static_file",
     "token": "reset_token",
     "list_number": "status_list",
+    "block_id": "block_id",
 }
 
 EVERYONE = dict.fromkeys(ROLES, OK)
@@ -151,6 +152,21 @@ MATRIX: dict[str, Row] = {
     "certificates.credential_json GET": row(HIDDEN, OK, HIDDEN, OK, HIDDEN, OK),
     "certificates.revoke POST": row(LOGIN, HIDDEN, HIDDEN, OK, HIDDEN, OK),
     "certificates.cohort_zip GET": row(HIDDEN, HIDDEN, HIDDEN, OK, HIDDEN, OK),
+    # Block attestations (issue 15): the learner asks for their own (enrolled learners only);
+    # the PDF is the holder's, their cohort's trainers' and admins', like a certificate.
+    "blocks.issue POST": row(LOGIN, OK, OK, HIDDEN, HIDDEN, HIDDEN),
+    "blocks.download GET": row(HIDDEN, OK, HIDDEN, OK, HIDDEN, OK, code="block_code"),
+    # Placement and survey (issue 15). The survey opens to an enrolled learner at the end of
+    # the course: the world's learner is not there yet, so everyone is refused.
+    "surveys.survey GET": row(LOGIN, HIDDEN, HIDDEN, HIDDEN, HIDDEN, HIDDEN),
+    "surveys.answer POST": row(LOGIN, HIDDEN, HIDDEN, HIDDEN, HIDDEN, HIDDEN),
+    "surveys.cohort_placement GET": row(*COHORT_PAGE),
+    "surveys.cohort_survey GET": row(*COHORT_PAGE),
+    # Quality indicators and the yearly BPF summary (issue 15): admins only.
+    "quality.index GET": row(LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK),
+    "quality.indicators_csv GET": row(LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK),
+    "quality.bpf_summary GET": row(LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK),
+    "quality.bpf_csv GET": row(LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK),
     # Groups, the learner's side
     "membership.invitations GET": row(*SIGNED_IN),
     "membership.accept POST": row(*OWNER_ONLY),
@@ -180,4 +196,11 @@ MATRIX: dict[str, Row] = {
     "admin.change_role POST": row(LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK),
     "courses_admin.index GET": row(LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK),
     "courses_admin.course GET": row(LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK),
+    # Proof of a training action (issue 15): the learner, their cohort trainers, admins.
+    "proof.realisation GET": row(LOGIN, OK, HIDDEN, OK, HIDDEN, OK),
+    "proof.attestation GET": row(LOGIN, OK, HIDDEN, OK, HIDDEN, OK),
+    "proof.evidence_pack GET": row(LOGIN, OK, HIDDEN, OK, HIDDEN, OK),
+    "proof.cohort_realisations GET": row(LOGIN, HIDDEN, HIDDEN, OK, HIDDEN, OK),
+    # The visibility ping of a module page (recorded only for an enrolled learner).
+    "proof.ping POST": row(*SIGNED_IN),
 }

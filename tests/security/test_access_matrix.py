@@ -85,7 +85,10 @@ def build_world(app: Flask) -> World:
     credential = db.session.execute(
         select(IssuedCredential).where(IssuedCredential.certificate_id == certificate.id)
     ).scalar_one()
+    block_attestation = _block_attestation(learner.id)
     values = {
+        "block_id": "B1",
+        "block_code": block_attestation.code,
         "status_list": credential.status_entry.list_number,
         "cohort_id": cohort.id,
         "learner_id": learner.id,
@@ -108,11 +111,43 @@ def build_world(app: Flask) -> World:
     return World(app, users, values)
 
 
+def _block_attestation(learner_id: int) -> Any:
+    """A stored block attestation of the learner (only its access is walked here)."""
+    from blocks.models import BlockAttestation, current_key
+
+    row = BlockAttestation(
+        code="blockmatrix" + secrets.token_hex(8),
+        user_id=learner_id,
+        course_slug="mini",
+        block_id="B1",
+        current_key=current_key(learner_id, "mini", "B1"),
+        holder_name="Learner",
+        course_title="Mini",
+        block_title="Block one",
+        requirements=[],
+        attained_on=utcnow().date(),
+        issuer="Test",
+        signatory="Test",
+        issued_at=utcnow(),
+        pdf=b"%PDF-1.7 stored bytes",
+        pdf_sha256="0" * 64,
+        pdf_size=21,
+    )
+    db.session.add(row)
+    db.session.commit()
+    return row
+
+
 @pytest.fixture(scope="module")
 def world(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
     tmp = tmp_path_factory.mktemp("matrix")
     content = tmp / "content"
-    write_course(content, "mini")
+    write_course(
+        content,
+        "mini",
+        course_yaml=COURSE_YAML + "blocks:\n  - {id: B1, title: One}\nsurvey: survey.yaml\n",
+        **{"survey.yaml": "title: S\nitems:\n  - {id: clear, type: likert, prompt: Clear.}\n"},
+    )
     write_course(
         content,
         "closed",

@@ -1,0 +1,1 @@
+"""Competency blocks: progress shown per block and the block attestation (partial validation)."""

@@ -1,0 +1,34 @@
+"""How long evidence is kept: ``EVIDENCE_RETENTION_YEARS`` (default 6) after the event.
+
+``purge(now)`` deletes the learning events older than that (one DELETE). Quiz attempts,
+role-play runs and certificates are not touched: they are results, kept by their own rules.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from flask import current_app
+from sqlalchemy import delete, func, select
+
+from proof.models import LearningEvent
+from training.extensions import db
+from training.timeutil import utcnow
+
+
+def cutoff(now: datetime | None = None) -> datetime:
+    """Events before this moment are past retention (years counted as 365.25 days)."""
+    years = int(current_app.config.get("EVIDENCE_RETENTION_YEARS") or 6)
+    return (now or utcnow()) - timedelta(days=round(365.25 * years))
+
+
+def expired_count(now: datetime | None = None) -> int:
+    query = select(func.count()).where(LearningEvent.at < cutoff(now))
+    return int(db.session.execute(query).scalar_one())
+
+
+def purge(now: datetime | None = None) -> int:
+    """Delete the learning events past retention; returns how many. Commits."""
+    result = db.session.execute(delete(LearningEvent).where(LearningEvent.at < cutoff(now)))
+    db.session.commit()
+    return int(result.rowcount or 0)
