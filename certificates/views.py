@@ -237,4 +237,15 @@ def _verification_page(
         revoke_form=(revoke_form or RevokeForm(formdata=None)) if can_revoke else None,
         verify_url=services.verify_url(certificate.code),
         credential=credentials.summary_for_certificate(certificate.id),
+        history=_history(certificate),
     )
+
+
+def _history(certificate: models.Certificate) -> list:
+    """The certificate's audit events, for those who may revoke or reissue it."""
+    from certificates.revocation import may_act_on
+    from training import audit
+
+    if not current_user.is_authenticated or not may_act_on(current_user, certificate):
+        return []
+    return audit.events(certificate_id=certificate.id)

@@ -46,8 +46,12 @@ class ZipStream:
         self._central_size = 0
 
     def entry(self, name: str, data: bytes, when: datetime) -> Iterator[bytes]:
-        """The entry's local header, then ``data``."""
-        encoded = name.encode("utf-8")
+        """The entry's local header, then ``data``.
+
+        Names are UTF-8 (flag bit 11); a character UTF-8 cannot hold (a lone surrogate, which no
+        decoded request or file name contains, but a Python string can) is written as ``?``
+        rather than failing halfway through a streamed archive."""
+        encoded = name.encode("utf-8", errors="replace")
         crc = zlib.crc32(data)
         size = len(data)
         offset = self._offset

@@ -372,3 +372,5 @@ def join(code: str) -> str | Response:
 
 # The learner page and its second chances are in their own module, on this blueprint.
 from cohorts import learner_views as _learner_views  # noqa: E402, F401
+from cohorts import reply_views as _reply_views  # noqa: E402, F401
+from cohorts import statistics_views as _statistics_views  # noqa: E402, F401

@@ -250,10 +250,19 @@ def database_is_up() -> bool:
     return True
 
 
-def set_role(user: User, role: str) -> None:
+def set_role(user: User, role: str, actor: User | None = None) -> None:
+    """Change a role; recorded in the audit log (``actor`` None: the command line)."""
     if role not in ROLES:
         raise AccountError(_("Unknown role: %(role)s", role=role))
+    previous = user.role
     user.role = role
+    if previous != role:
+        from training import audit
+
+        audit.record(
+            "user.role", actor=actor, actor_label=audit.CLI_ACTOR, subject_user_id=user.id,
+            previous=previous, role=role,
+        )  # fmt: skip
     db.session.commit()
 
 

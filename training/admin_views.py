@@ -46,7 +46,7 @@ def change_role(user_id: int) -> Response:
     if user.id == current_user.id and form.role.data != "admin":
         flash(_("You cannot remove your own administrator role."), "error")
     else:
-        accounts.set_role(user, form.role.data)
+        accounts.set_role(user, form.role.data, actor=current_user._get_current_object())
         current_app.logger.info(
             "Role of %s set to %s by %s", user.email, form.role.data, current_user.email
         )
@@ -55,3 +55,6 @@ def change_role(user_id: int) -> Response:
             "success",
         )
     return redirect(url_for("admin.users"))
+
+
+from training import audit_views as _audit_views  # noqa: E402, F401 - its routes

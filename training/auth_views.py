@@ -134,7 +134,9 @@ def login() -> str | Response:
             flash(_("Please confirm your address first: we have sent you a new link."), "warning")
         else:
             sessions.begin(user, remember=bool(form.remember.data))
-            return redirect(safe_next(form.next.data))
+            # Trainers and admins land on their cohorts; learners on their dashboard.
+            landing = "cohorts.index" if user.is_trainer else "main.index"
+            return redirect(safe_next(form.next.data, landing))
     return render_template("auth/login.html", form=form)
 
 

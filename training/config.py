@@ -79,6 +79,8 @@ class Config:
         # immediate mode runs every task in the caller (tests).
         # Reminders (notifications.reminders): days before a cohort's end date to warn learners.
         self.DEADLINE_NOTICE_DAYS = _int("DEADLINE_NOTICE_DAYS", 7)
+        # Quiz statistics (quizzes.statistics): fewer responses than this are flagged.
+        self.QUIZ_STATS_MIN_SAMPLE = _int("QUIZ_STATS_MIN_SAMPLE", 10)
         self.TASK_QUEUE_IMMEDIATE = _bool("TASK_QUEUE_IMMEDIATE", False)
         self.TASK_QUEUE_NAME = env("TASK_QUEUE_NAME", "passerelle")
         self.TASK_QUEUE_FILE = env("TASK_QUEUE_FILE", str(Path(instance_path) / "tasks.sqlite3"))

@@ -18,6 +18,9 @@ ROUTES = [
     ("POST", "/cohorts/{id}/learners/{learner}/second-chances"),
     ("GET", "/cohorts/{id}/insight"),
     ("GET", "/cohorts/{id}/gradebook.csv"),
+    ("POST", "/cohorts/{id}/learners/{learner}/runs/{run}/reply"),
+    ("GET", "/cohorts/{id}/quiz-statistics"),
+    ("GET", "/cohorts/{id}/quiz-statistics/{stem}"),
 ]
 
 
@@ -28,7 +31,10 @@ def test_every_cohort_route_is_listed(app):
         if rule.endpoint.startswith(f"{bp.name}.") and "<int:cohort_id>" in rule.rule
     }
     listed = {
-        path.replace("{id}", "<int:cohort_id>").replace("{learner}", "<int:user_id>")
+        path.replace("{id}", "<int:cohort_id>")
+        .replace("{learner}", "<int:user_id>")
+        .replace("{run}", "<int:run_id>")
+        .replace("{stem}", "<stem>")
         for _m, path in ROUTES
     }
     assert rules == listed
@@ -43,7 +49,7 @@ def test_another_trainer_gets_404_on_every_route(client, login, make_user, cohor
     code = cohort.join_code
     login(make_user("trainer"))
     for method, path in ROUTES + OTHER_ROUTES:
-        url = path.format(id=cohort.id, learner=learner.id)
+        url = path.format(id=cohort.id, learner=learner.id, run=0, stem="01-intro")
         response = client.open(url, method=method, data={"name": "Hijacked", "course": "x"})
         assert response.status_code == 404, (method, url)
     assert cohort.name == "Spring group" and cohort.archived_at is None
@@ -54,7 +60,7 @@ def test_learners_get_403_on_every_route_even_in_the_cohort(client, login, cohor
     learner = member()
     login(learner)
     for method, path in ROUTES:
-        url = path.format(id=cohort.id, learner=learner.id)
+        url = path.format(id=cohort.id, learner=learner.id, run=0, stem="01-intro")
         assert client.open(url, method=method).status_code == 403, (method, url)
 
 
@@ -76,7 +82,7 @@ def test_admin_sees_every_cohort(client, login, make_user, cohort, member):
     assert b"Spring group" in client.get("/cohorts/").data
     for method, path in ROUTES + OTHER_ROUTES:
         if method == "GET" and "import/done" not in path:
-            url = path.format(id=cohort.id, learner=learner.id)
+            url = path.format(id=cohort.id, learner=learner.id, run=0, stem="01-intro")
             assert client.get(url).status_code == 200, url
 
 

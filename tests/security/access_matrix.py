@@ -188,11 +188,16 @@ MATRIX: dict[str, Row] = {
     "cohorts.learner GET": row(*COHORT_PAGE),
     "cohorts.grant_second_chance POST": row(*COHORT_PAGE),
     "cohorts.group_insight GET": row(*COHORT_PAGE),
+    # Issue 17: replies to reflections, quiz statistics (the cohort's or the whole course's).
+    "cohorts.reply_to_reflection POST": row(*COHORT_PAGE),
+    "cohorts.quiz_statistics_index GET": row(*COHORT_PAGE),
+    "cohorts.quiz_statistics_page GET": row(*COHORT_PAGE),
     "cohorts.gradebook_csv GET": row(*COHORT_PAGE),
     "membership.invite_one POST": row(*COHORT_PAGE),
     "membership.remove POST": row(*COHORT_PAGE),
     # Administration
     "admin.users GET": row(LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK),
+    "admin.audit_log GET": row(LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK),
     "admin.change_role POST": row(LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK),
     "courses_admin.index GET": row(LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK),
     "courses_admin.course GET": row(LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK),
