@@ -304,3 +304,4 @@ def test_the_bundled_editions_pass_the_check(runner):
 
     result = runner.invoke(args=["courses", "check", "--strict", str(ROOT / "content")])
     assert result.exit_code == 0, result.output
+    assert "content/cap-apm-fr: edition of " in result.output and ", parallel" in result.output
