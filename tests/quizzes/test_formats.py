@@ -120,7 +120,9 @@ def test_render_is_applied_once_at_parse_time() -> None:
         ("colour: red\nquestions: [{id: a, type: true_false, prompt: p, answer: true}]\n",
          1, "unknown key 'colour'"),
         ("questions:\n  - id: a\n    type: true_false\n    prompt: p\n    answer: true\n"
-         "    choices: []\n", 6, "question 'a': unknown key 'choices' (allowed: id, type, prompt, points, explanation, answer)"),
+         "    choices: []\n", 6,
+         "question 'a': unknown key 'choices' (allowed: id, type, prompt, points, explanation, "
+         "answer)"),
         ("questions:\n  - id: a\n    type: single\n    prompt: p\n    choices:\n"
          "      - {text: x, correct: true}\n      - text: y\n        right: true\n",
          8, "question 'a', choice 2: unknown key 'right' (allowed: text, correct, feedback)"),
@@ -162,32 +164,37 @@ def test_render_is_applied_once_at_parse_time() -> None:
         ("questions:\n  - id: a\n    type: true_false\n    prompt: p\n    answer: true\n"
          "  - id: a\n    type: true_false\n    prompt: q\n    answer: false\n",
          6, "duplicate question id 'a' (first on line 2)"),
-        ("questions:\n  - id: a\n    type: essay\n    prompt: p\n", 3, "'type' must be one of single, multiple, true_false, short_answer, numeric, "
+        ("questions:\n  - id: a\n    type: essay\n    prompt: p\n", 3,
+         "'type' must be one of single, multiple, true_false, short_answer, numeric, "
          "matching, ordering, not 'essay'"),
         # per-type rules
         ("questions:\n  - id: a\n    type: single\n    prompt: p\n    choices:\n"
          "      - {text: x, correct: true}\n      - {text: y, correct: true}\n",
          5, "'choices' must have exactly one correct choice (a single choice question)"),
         ("questions:\n  - id: a\n    type: single\n    prompt: p\n    choices:\n"
-         "      - {text: x}\n      - {text: y}\n", 5, "'choices' must have exactly one correct choice (a single choice question)"),
+         "      - {text: x}\n      - {text: y}\n", 5,
+         "'choices' must have exactly one correct choice (a single choice question)"),
         ("questions:\n  - id: a\n    type: multiple\n    prompt: p\n    choices:\n"
          "      - {text: x}\n      - {text: y, correct: false}\n",
          5, "at least one correct choice"),
         ("questions:\n  - id: a\n    type: single\n    prompt: p\n    choices:\n"
-         "      - {text: x, correct: true}\n      - feedback: no text\n", 7, "question 'a', choice 2: missing 'text'"),
+         "      - {text: x, correct: true}\n      - feedback: no text\n", 7,
+         "question 'a', choice 2: missing 'text'"),
         ("questions:\n  - id: a\n    type: single\n    prompt: p\n    choices:\n"
          "      - {text: x, correct: true}\n      - {text: y, correct: maybe}\n",
          7, "'correct' must be true or false"),
         ("questions:\n  - id: a\n    type: single\n    prompt: p\n    choices: [{text: x}]\n",
          5, "'choices' must be a list of at least 2 choices, it has 1"),
-        ("questions:\n  - id: a\n    type: true_false\n    prompt: p\n", 2, "question 'a': missing 'answer'"),
+        ("questions:\n  - id: a\n    type: true_false\n    prompt: p\n", 2,
+         "question 'a': missing 'answer'"),
         ("questions:\n  - id: a\n    type: true_false\n    prompt: p\n    answer: 'no'\n",
          5, "'answer' must be true or false"),
         ("questions:\n  - id: a\n    type: short_answer\n    prompt: p\n",
          2, "question 'a': missing 'answers'"),
         ("questions:\n  - id: a\n    type: short_answer\n    prompt: p\n    answers: []\n",
          5, "'answers' must be a list of at least 1 answer, it is empty"),
-        ("questions:\n  - id: a\n    type: numeric\n    prompt: p\n", 2, "question 'a': missing 'answer'"),
+        ("questions:\n  - id: a\n    type: numeric\n    prompt: p\n", 2,
+         "question 'a': missing 'answer'"),
         ("questions:\n  - id: a\n    type: numeric\n    prompt: p\n    answer: lots\n",
          5, "'answer' must be a number"),
         ("questions:\n  - id: a\n    type: numeric\n    prompt: p\n    answer: 1\n"
@@ -198,8 +205,11 @@ def test_render_is_applied_once_at_parse_time() -> None:
          2, "question 'a': missing 'max'"),
         ("questions:\n  - id: a\n    type: numeric\n    prompt: p\n    answer: 1\n    max: 2\n",
          2, "question 'a' must give either 'answer' (and 'tolerance') or 'min' and 'max'"),
+        ("questions:\n  - id: a\n    type: numeric\n    prompt: p\n    min: 1\n    max: 2\n"
+         "    tolerance: 1\n", 2, "question 'a' has a 'tolerance' without an 'answer'"),
         ("questions:\n  - id: a\n    type: matching\n    prompt: p\n    pairs:\n"
-         "      - {left: x, right: y}\n", 5, "'pairs' must be a list of at least 2 pairs, it has 1"),
+         "      - {left: x, right: y}\n", 5,
+         "'pairs' must be a list of at least 2 pairs, it has 1"),
         ("questions:\n  - id: a\n    type: matching\n    prompt: p\n    pairs:\n"
          "      - {left: x, right: y}\n      - left: x\n        right: z\n",
          7, "duplicate left 'x'"),
