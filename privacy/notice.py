@@ -4,7 +4,8 @@ Everything that varies per deployment comes from the configuration: the controll
 (``PRIVACY_CONTROLLER_NAME``, ``PRIVACY_CONTROLLER_ADDRESS``, ``PRIVACY_CONTACT_EMAIL``,
 ``PRIVACY_DPO``), the notice's version (``PRIVACY_NOTICE_VERSION``, recorded on each account
 at registration) and the retention periods (``DATA_RETENTION_*_DAYS``, ``ERASURE_GRACE_DAYS``,
-``DATA_EXPORT_LINK_DAYS``), so the page always states what the platform actually does.
+``DATA_EXPORT_LINK_DAYS``; what they remove is in docs/data-retention.md), so the page always
+states what the platform actually does.
 """
 
 from __future__ import annotations
@@ -40,6 +41,7 @@ def periods() -> dict[str, int]:
     config = current_app.config
     return {
         "inactive": int(config["DATA_RETENTION_INACTIVE_DAYS"]),
+        "inactive_warning": int(config.get("DATA_RETENTION_INACTIVE_WARNING_DAYS", 30)),
         "evidence": int(config["DATA_RETENTION_EVIDENCE_DAYS"]),
         "logs": int(config["DATA_RETENTION_LOG_DAYS"]),
         "outbox": int(config["DATA_RETENTION_OUTBOX_DAYS"]),

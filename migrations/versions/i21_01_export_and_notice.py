@@ -1,7 +1,7 @@
 """privacy: data export requests, and the privacy notice version each account accepted
 
 Revision ID: i21_export_notice
-Revises: i15b_surveys
+Revises: i21_inactivity_warnings
 Create Date: 2026-12-01 14:50:00
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'i21_export_notice'
-down_revision = 'i15b_surveys'
+down_revision = 'i21_inactivity_warnings'
 branch_labels = None
 depends_on = None
 
