@@ -114,6 +114,10 @@ class Config:
         self.ORGANISATION_CITY = env("ORGANISATION_CITY", "")
         # How long learning events and evidence are kept (years, `flask proof purge`).
         self.EVIDENCE_RETENTION_YEARS = _int("EVIDENCE_RETENTION_YEARS", 6)
+        # Account erasure (privacy.erasure): days between the confirmed request and the erasure
+        # (cancellable meanwhile), and how long the confirmation link in the mail works.
+        self.ERASURE_GRACE_DAYS = _int("ERASURE_GRACE_DAYS", 14)
+        self.ERASURE_LINK_HOURS = _int("ERASURE_LINK_HOURS", 48)
 
     def as_dict(self) -> dict[str, object]:
         return dict(vars(self))

@@ -1,0 +1,1 @@
+"""Personal data: export, privacy notice, erasure and retention (issue 21)."""
