@@ -110,7 +110,7 @@ def _credential_for_download(code: str):  # noqa: ANN202 - (Certificate, IssuedC
     except services.NotAllowed:
         abort(404)
     row = credentials.credential_of_certificate(certificate.id)
-    if row is None or not row.jwt:  # none, or removed at an erased holder's request
+    if row is None or credentials.is_erased(row):  # none, or erased with its holder
         abort(404)
     return certificate, row
 

@@ -1,1 +1,1 @@
-"""Personal data: export, privacy notice, erasure and retention (issue 21)."""
+"""Learners' data rights and the platform's memory: export, erasure, retention (issue 21)."""

@@ -222,15 +222,21 @@ def _funder_keep_until(user_id: int) -> date | None:
     ).scalar()
     if last is None:
         return None
-    years = int(current_app.config.get("EVIDENCE_RETENTION_YEARS") or 6)
-    return (last + timedelta(days=round(365.25 * years))).date()
+    days = int(current_app.config.get("DATA_RETENTION_EVIDENCE_DAYS") or 2192)
+    return (last + timedelta(days=days)).date()
 
 
 def erase_user(
-    user_id: int, *, actor_id: int | None, reason: str | None, keep_certificates: bool
+    user_id: int,
+    *,
+    actor_id: int | None,
+    reason: str | None,
+    keep_certificates: bool,
+    actor_label: str | None = None,
 ) -> ErasureReport:
     """Erase an account now (rules: ``privacy.erasure_rules``); ``actor_id`` None is the
-    system (the grace period ended, retention) or the CLI. Commits; returns the report.
+    system (the grace period ended, retention) or the CLI (``actor_label`` "CLI").
+    Commits; returns the report.
 
     Certificates first (a revocation commits on its own), then everything else in one
     transaction: if that fails, the account is untouched and a later run tries again.
@@ -265,7 +271,8 @@ def erase_user(
         request.funder_digest = funder_digest(identity.email)
         request.funder_keep_until = report.funder_keep_until
     audit.record(
-        "account.erase", actor=actor, actor_label=audit.SYSTEM_ACTOR, subject_user_id=user_id,
+        "account.erase", actor=actor, actor_label=actor_label or audit.SYSTEM_ACTOR,
+        subject_user_id=user_id,
         reason=reason, keep_certificates=keep_certificates,
         certificates_kept=report.certificates_kept,
         certificates_revoked=report.certificates_revoked,

@@ -17,18 +17,19 @@ Issued certificates are never silently changed. The holder chooses, at deletion:
   the person is kept;
 - **revoke**: each is revoked with the reason "holder's request" (the verification page says
   so) and its copy of the person is removed: the printed name becomes "Erased account", the
-  stored PDF and the signed credential are deleted. The code, the course, the dates and the
-  PDF's SHA-256 stay, so a copy still held by someone verifies as revoked.
+  stored PDF is deleted and the signed credential is replaced by its SHA-256. The code, the
+  course, the dates and both digests stay, so a copy still held by someone verifies as revoked.
 
 What must be kept for funders (proof that a training action took place: dated learning
-events and results, which OPCO, CPF and France Travail audits ask for) is kept, pseudonymised, for
-``EVIDENCE_RETENTION_YEARS`` (default 6) after the event, then purged by the evidence purge
-(``proof.retention``). So that an auditor's question about a named trainee can still be
-answered, the erasure request keeps a keyed hash of the former address (``funder_digest``,
-HMAC-SHA256 with the app's secret key) until ``funder_keep_until`` (the last recorded
-activity + ``EVIDENCE_RETENTION_YEARS``); the periodic erasure task then clears it.
+events and results, which OPCO, CPF and France Travail audits ask for) is kept, pseudonymised,
+for ``DATA_RETENTION_EVIDENCE_DAYS`` (default six years) after the event, then purged by the
+retention task (``privacy.retention``). So that an auditor's question about a named trainee can
+still be answered, the erasure request keeps a keyed hash of the former address
+(``funder_digest``, HMAC-SHA256 with the app's secret key) until ``funder_keep_until`` (the
+last recorded activity + ``DATA_RETENTION_EVIDENCE_DAYS``); the erasure task then clears it.
 
-:data:`RULES` is the same, per table; a test fails when a table has no rule, so a new table
+:data:`RULES` is the same, per table, and docs/data-retention.md ("Erasure") prints it for
+readers; tests fail when a table has no rule or the page and the rules disagree, so a new table
 cannot be forgotten.
 """
 
@@ -93,11 +94,13 @@ RULES: dict[str, Rule] = {
         PSEUDONYMISE,
         "events stay (append-only history); the address or names as actor label, in the "
         "reason or in the details become 'Erased account'",
-        "for ever (the history of certificates)",
+        "the audit-log retention period (certificate events for good)",
     ),
     "certificates": Rule(CERTIFICATE, "keep verifiable, or revoke (reason: holder's request)"),
     "block_attestations": Rule(CERTIFICATE, "as certificates"),
-    "credentials": Rule(CERTIFICATE, "kept with a kept certificate; deleted JWT when revoked"),
+    "credentials": Rule(
+        CERTIFICATE, "kept with a kept certificate; only the JWT's SHA-256 when revoked"
+    ),
     "credential_status_entries": Rule(KEEP, "status bits: no personal data"),
     "quiz_attempts": Rule(
         KEEP, "answers and scores, pseudonymous (quiz statistics)", "with the results"
@@ -109,7 +112,7 @@ RULES: dict[str, Rule] = {
     "learning_events": Rule(
         KEEP,
         "dated actions, pseudonymous: the funders' proof of realisation",
-        "EVIDENCE_RETENTION_YEARS after the event (proof.retention purge)",
+        "DATA_RETENTION_EVIDENCE_DAYS after the event (retention task)",
     ),
     "survey_participations": Rule(KEEP, "that the survey was answered (no content)"),
     "survey_responses": Rule(KEEP, "already anonymous: no user id, no time"),
@@ -118,6 +121,7 @@ RULES: dict[str, Rule] = {
         "the record of the erasure; a keyed hash of the former address for funders' audits",
         "the hash until funder_keep_until, the row for ever",
     ),
+    "inactivity_warnings": Rule(DELETE, "the record of an inactivity warning (retention)"),
     "task_runs": Rule(KEEP, "no personal data"),
     "alembic_version": Rule(KEEP, "no personal data"),
 }

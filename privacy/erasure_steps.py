@@ -23,9 +23,11 @@ from certificates.models import Certificate, Status
 from cohorts.replies import ReflectionReply
 from courses.overrides import Override
 from courses.roleplay_models import RoleplayRun
+from credentials import services as credentials
 from credentials.models import IssuedCredential
 from notifications.preferences import KINDS, MailOptOut
 from privacy.erasure_rules import ERASED_NAME, HOLDERS_REQUEST
+from privacy.retention_models import InactivityWarning
 from training import login_throttle
 from training.audit import AuditEvent
 from training.extensions import db
@@ -105,12 +107,10 @@ def handle_certificates(user: User, keep: bool, report: Any, now: datetime) -> N
             .values(holder_name=ERASED_NAME, pdf=b"", pdf_size=0)
             .execution_options(synchronize_session=False)
         )
-        db.session.execute(
-            update(IssuedCredential)
-            .where(IssuedCredential.certificate_id.in_(ids))
-            .values(jwt="")
-            .execution_options(synchronize_session=False)
-        )
+        rows = select(IssuedCredential).where(IssuedCredential.certificate_id.in_(ids))
+        for row in db.session.execute(rows).scalars():
+            if not credentials.is_erased(row):
+                row.jwt = credentials.erased_form(row.jwt)
     for attestation in attestations:
         if attestation.status == VALID:
             report.attestations_revoked.append(attestation.code)
@@ -150,6 +150,11 @@ def erase_rows(user: User, identity: Identity, placeholder: str, report: Any) ->
     )
     _delete(
         report, "cohort_trainers", delete(cohort_trainers).where(cohort_trainers.c.user_id == uid)
+    )
+    _delete(
+        report,
+        "inactivity_warnings",
+        delete(InactivityWarning).where(InactivityWarning.user_id == uid),
     )
     db.session.execute(delete(MailOptOut).where(MailOptOut.user_id == uid))
     db.session.add_all(MailOptOut(user_id=uid, kind=kind) for kind in KINDS)

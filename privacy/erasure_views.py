@@ -103,7 +103,7 @@ def erasure_banner() -> object | None:
 
 
 def init_erasure(app: Flask) -> None:
-    from privacy import erasure_tasks  # noqa: F401 - registers the periodic task
+    from privacy import erasure_cli, erasure_tasks  # noqa: F401 - its command, its task
 
     app.register_blueprint(bp)
     app.add_template_global(erasure_banner)

@@ -112,8 +112,21 @@ class Config:
             "ORGANISATION_REPRESENTATIVE_TITLE", "Responsable de l'organisme de formation"
         )
         self.ORGANISATION_CITY = env("ORGANISATION_CITY", "")
-        # How long learning events and evidence are kept (years, `flask proof purge`).
-        self.EVIDENCE_RETENTION_YEARS = _int("EVIDENCE_RETENTION_YEARS", 6)
+        # Retention periods in days (privacy.retention, docs/data-retention.md, `flask data
+        # retention`). Learner accounts inactive this long are erased, after a warning mail
+        # sent this many days before; staff accounts are never purged automatically.
+        self.DATA_RETENTION_INACTIVE_DAYS = _int("DATA_RETENTION_INACTIVE_DAYS", 1095)
+        self.DATA_RETENTION_INACTIVE_WARNING_DAYS = _int("DATA_RETENTION_INACTIVE_WARNING_DAYS", 30)
+        # Learning events, the evidence of a funded action (`flask proof purge`): six years by
+        # default. EVIDENCE_RETENTION_YEARS, the former setting, is still read as a fallback.
+        self.DATA_RETENTION_EVIDENCE_DAYS = _int(
+            "DATA_RETENTION_EVIDENCE_DAYS", round(365.25 * _int("EVIDENCE_RETENTION_YEARS", 6))
+        )
+        # Sessions, tokens, task markers and the audit log (certificate events are kept for good,
+        # events naming a course as long as the evidence).
+        self.DATA_RETENTION_LOG_DAYS = _int("DATA_RETENTION_LOG_DAYS", 365)
+        # Sent and dead-lettered mails in the outbox.
+        self.DATA_RETENTION_OUTBOX_DAYS = _int("DATA_RETENTION_OUTBOX_DAYS", 90)
         # Account erasure (privacy.erasure): days between the confirmed request and the erasure
         # (cancellable meanwhile), and how long the confirmation link in the mail works.
         self.ERASURE_GRACE_DAYS = _int("ERASURE_GRACE_DAYS", 14)

@@ -18,6 +18,7 @@ from courses.roleplay_models import RoleplayRun
 from privacy import erasure
 from privacy.erasure_rules import RULES
 from proof.models import LearningEvent
+from tests.conftest import ROOT
 from tests.erasure.conftest import EMAIL, FULL_NAME, NEEDLES, complete_everything
 from training import audit, links
 from training.extensions import db
@@ -95,10 +96,14 @@ def lived_in(app, client, auth, learner, trainer, cohort, course, make_user):
     return learner
 
 
-def test_every_table_has_an_erasure_rule(app):
+def test_every_table_has_an_erasure_rule_and_the_documentation_says_the_same(app):
     tables = {table.name for table in db.metadata.sorted_tables} | {"alembic_version"}
     assert sorted(tables - set(RULES)) == []
     assert sorted(set(RULES) - tables) == []
+    page = (ROOT / "docs" / "data-retention.md").read_text("utf-8")
+    section = page[page.index("## Erasure") :]
+    for table, rule in RULES.items():
+        assert f"| `{table}` | {rule.action} | {rule.what} |" in section, table
 
 
 def test_an_erased_learner_who_revoked_leaves_no_personal_data(app, lived_in):
