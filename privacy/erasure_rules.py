@@ -121,6 +121,7 @@ RULES: dict[str, Rule] = {
         "the record of the erasure; a keyed hash of the former address for funders' audits",
         "the hash until funder_keep_until, the row for ever",
     ),
+    "data_export_requests": Rule(DELETE, "the person's data exports (their ZIP archives)"),
     "inactivity_warnings": Rule(DELETE, "the record of an inactivity warning (retention)"),
     "task_runs": Rule(KEEP, "no personal data"),
     "alembic_version": Rule(KEEP, "no personal data"),

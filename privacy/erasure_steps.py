@@ -27,6 +27,7 @@ from credentials import services as credentials
 from credentials.models import IssuedCredential
 from notifications.preferences import KINDS, MailOptOut
 from privacy.erasure_rules import ERASED_NAME, HOLDERS_REQUEST
+from privacy.export_models import ExportRequest
 from privacy.retention_models import InactivityWarning
 from training import login_throttle
 from training.audit import AuditEvent
@@ -155,6 +156,11 @@ def erase_rows(user: User, identity: Identity, placeholder: str, report: Any) ->
         report,
         "inactivity_warnings",
         delete(InactivityWarning).where(InactivityWarning.user_id == uid),
+    )
+    _delete(
+        report,
+        "data_export_requests",
+        delete(ExportRequest).where(ExportRequest.user_id == uid),
     )
     db.session.execute(delete(MailOptOut).where(MailOptOut.user_id == uid))
     db.session.add_all(MailOptOut(user_id=uid, kind=kind) for kind in KINDS)

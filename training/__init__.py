@@ -120,6 +120,9 @@ def _register_blueprints(app: Flask) -> None:
     from privacy.erasure_views import init_erasure
 
     init_erasure(app)
+    from privacy.views import init_privacy
+
+    init_privacy(app)
 
 
 def _register_cli(app: Flask) -> None:

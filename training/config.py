@@ -127,9 +127,21 @@ class Config:
         self.DATA_RETENTION_LOG_DAYS = _int("DATA_RETENTION_LOG_DAYS", 365)
         # Sent and dead-lettered mails in the outbox.
         self.DATA_RETENTION_OUTBOX_DAYS = _int("DATA_RETENTION_OUTBOX_DAYS", 90)
-        # Account erasure (privacy.erasure): days between the confirmed request and the erasure
-        # (cancellable meanwhile), and how long the confirmation link in the mail works.
+        # Personal data (issue 21, package privacy/). The controller named by the privacy
+        # notice (/privacy), and the notice's version recorded when an account is created.
+        self.PRIVACY_CONTROLLER_NAME = env("PRIVACY_CONTROLLER_NAME", self.ORGANISATION_NAME)
+        self.PRIVACY_CONTROLLER_ADDRESS = env(
+            "PRIVACY_CONTROLLER_ADDRESS", "1 rue de l'Exemple, 75000 Paris, France"
+        )
+        self.PRIVACY_CONTACT_EMAIL = env("PRIVACY_CONTACT_EMAIL", "privacy@passerelle.invalid")
+        self.PRIVACY_DPO = env("PRIVACY_DPO", "")  # the data protection officer, if any
+        self.PRIVACY_NOTICE_VERSION = env("PRIVACY_NOTICE_VERSION", "2026-12-01")
+        # Days between asking to delete an account and its erasure (the notice prints it).
         self.ERASURE_GRACE_DAYS = _int("ERASURE_GRACE_DAYS", 14)
+        # "Download my data": the mailed link works once, for the owner, this many days.
+        self.DATA_EXPORT_LINK_DAYS = _int("DATA_EXPORT_LINK_DAYS", 7)
+        self.DATA_EXPORT_DAILY_LIMIT = _int("DATA_EXPORT_DAILY_LIMIT", 3)
+        # How long the erasure confirmation link (privacy.erasure) works, in hours.
         self.ERASURE_LINK_HOURS = _int("ERASURE_LINK_HOURS", 48)
 
     def as_dict(self) -> dict[str, object]:

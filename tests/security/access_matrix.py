@@ -126,6 +126,10 @@ MATRIX: dict[str, Row] = {
     "erasure.cancel POST": row(*SIGNED_IN),
     "erasure.confirm GET": row(*EVERYONE.values(), token="erasure_token"),
     "erasure.confirm POST": row(*EVERYONE.values(), token="erasure_token"),
+    # Personal data (privacy/): the notice is public; the export link is its owner's only.
+    "privacy.notice GET": row(*EVERYONE.values()),
+    "privacy.request_export POST": row(*SIGNED_IN),
+    "privacy.download_export GET": row(*OWNER_ONLY, token="export_token"),
     # Learning
     "courses.dashboard GET": row(*SIGNED_IN),
     "courses.enrol POST": row(*SIGNED_IN),

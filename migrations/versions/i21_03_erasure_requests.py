@@ -1,7 +1,7 @@
 """account erasure requests (issue 21): pending, scheduled after the grace period, done
 
 Revision ID: i21_erasure_requests
-Revises: i21_inactivity_warnings
+Revises: i21_export_notice
 Create Date: 2026-12-01 15:00:00
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'i21_erasure_requests'
-down_revision = 'i21_inactivity_warnings'
+down_revision = 'i21_export_notice'
 branch_labels = None
 depends_on = None
 
