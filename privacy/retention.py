@@ -26,6 +26,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, delete, or_, select
 
 from privacy import inactivity
+from privacy.export_models import DOWNLOADED, EXPIRED, FAILED, ExportRequest
 from proof import retention as evidence
 from proof.models import LearningEvent
 from training.audit import AuditEvent
@@ -36,6 +37,7 @@ from training.queue import TaskRun
 from training.session_models import LoginThrottle, RememberToken, UserSession
 from training.timeutil import utcnow
 
+FINISHED_EXPORTS = (DOWNLOADED, EXPIRED, FAILED)  # their archive is gone already
 EXAMPLES = 5
 CHUNK = 500
 # Audit events about these are kept as long as what they describe: for good.
@@ -181,7 +183,7 @@ def _apply_audit(selection: Selection, now: datetime) -> int:
     return removed
 
 
-# -- sign-in records: sessions, tokens, login throttles, task markers ----------------------
+# -- sign-in records: sessions, tokens, login throttles, task markers, finished exports ----
 
 
 def _security_tables(now: datetime) -> list[tuple[str, Any, Any, Any]]:
@@ -195,6 +197,8 @@ def _security_tables(now: datetime) -> list[tuple[str, Any, Any, Any]]:
         ("login_throttles", LoginThrottle, LoginThrottle.key,
          LoginThrottle.last_failure_at < cutoff),
         ("task_runs", TaskRun, TaskRun.id, TaskRun.started_at < cutoff),
+        ("data_export_requests", ExportRequest, ExportRequest.id,
+         and_(ExportRequest.status.in_(FINISHED_EXPORTS), ExportRequest.created_at < cutoff)),
     ]  # fmt: skip
 
 
@@ -276,7 +280,7 @@ POLICIES: list[Policy] = [
     Policy("audit-log", "DATA_RETENTION_LOG_DAYS",
            _l("audit log events (certificate events are kept)"), _select_audit, _apply_audit),
     Policy("sign-in-records", "DATA_RETENTION_LOG_DAYS",
-           _l("ended sessions, expired tokens, login throttles and task markers"),
+           _l("ended sessions, expired tokens, login throttles, task markers, finished exports"),
            _select_security, _apply_security),
     Policy("outbox", "DATA_RETENTION_OUTBOX_DAYS",
            _l("sent and undeliverable mails"), _select_outbox, _apply_outbox),

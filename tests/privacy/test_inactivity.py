@@ -51,7 +51,7 @@ def _warned_ids(now) -> set[int]:  # noqa: ANN001
     return {a.user_id for a in inactivity.to_warn(now)}
 
 
-def test_last_activity_is_the_latest_login_learning_request_or_session(app, make_user):
+def test_last_activity_is_the_latest_login_learning_request_or_session(app, make_user, runner):
     now = utcnow()
     quiet = _idle(make_user, 1070)  # past 1095 - 30 days: warned
     recent = _idle(make_user, 1000)
@@ -71,6 +71,11 @@ def test_last_activity_is_the_latest_login_learning_request_or_session(app, make
     # Staff accounts are reported for review, never warned nor erased by the timer.
     assert {a.user_id for a in retention.staff_to_review(now)} == {trainer.id, admin.id}
     assert not {trainer.id, admin.id} & {a.user_id for a in inactivity.to_erase(now)}
+    out = runner.invoke(args=["data", "retention", "--dry-run"]).output
+    assert "inactive-warning (DATA_RETENTION_INACTIVE_WARNING_DAYS=30 days): 1 inactive" in out
+    assert f"user {quiet.id} <{quiet.email}> (learner), last active" in out
+    assert "Not erased automatically: 2 trainer or admin accounts" in out
+    assert f"<{trainer.email}> (trainer)" in out and f"<{admin.email}> (admin)" in out
 
 
 def test_the_warning_mail_goes_once_in_the_learners_language(app, make_user, smtp):

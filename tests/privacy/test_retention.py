@@ -11,6 +11,7 @@ import pytest
 from sqlalchemy import func, select
 
 from privacy import retention
+from privacy.export_models import ExportRequest
 from proof.models import LearningEvent
 from training import audit
 from training.audit import AuditEvent
@@ -91,6 +92,8 @@ def seeded(app, make_user):
         LoginThrottle(key="f" * 64, failures=3, last_failure_at=past_log),
         TaskRun(name="reminders.daily", period="2020-01-01", started_at=past_log),
         TaskRun(name="reminders.daily", period="today", started_at=NOW),
+        ExportRequest(user_id=learner.id, status="downloaded", created_at=past_log),
+        ExportRequest(user_id=learner.id, status="expired", created_at=NOW - DAY),
     ])  # fmt: skip
     past_outbox = NOW - (outbox_days + 3) * DAY
     mails = {
@@ -131,7 +134,7 @@ def test_the_plan_lists_what_is_past_its_period(seeded):
     records = selections["sign-in-records"].keys
     assert {name: len(keys) for name, keys in records.items()} == {
         "user_sessions": 1, "remember_tokens": 1, "one_time_tokens": 1, "login_throttles": 1,
-        "task_runs": 1,
+        "task_runs": 1, "data_export_requests": 1,
     }  # fmt: skip
     outbox = selections["outbox"]
     mails = seeded["mails"]
@@ -144,7 +147,7 @@ def test_the_plan_lists_what_is_past_its_period(seeded):
 
 def test_dry_run_prints_each_policy_and_removes_nothing(seeded, runner):
     tables = (LearningEvent, AuditEvent, UserSession, RememberToken, OneTimeToken, LoginThrottle,
-              TaskRun, OutboxMessage)  # fmt: skip
+              TaskRun, OutboxMessage, ExportRequest)  # fmt: skip
     before = {model: _count(model) for model in tables}
     result = runner.invoke(args=["data", "retention", "--dry-run"])
     assert result.exit_code == 0, result.output
@@ -152,7 +155,7 @@ def test_dry_run_prints_each_policy_and_removes_nothing(seeded, runner):
     assert "dry run: nothing removed" in out
     assert "evidence (DATA_RETENTION_EVIDENCE_DAYS=2192 days): 1 learning events" in out
     assert "audit-log (DATA_RETENTION_LOG_DAYS=365 days): 2 audit log events" in out
-    assert "sign-in-records (DATA_RETENTION_LOG_DAYS=365 days): 5 " in out
+    assert "sign-in-records (DATA_RETENTION_LOG_DAYS=365 days): 6 " in out
     assert "outbox (DATA_RETENTION_OUTBOX_DAYS=90 days): 3 sent and undeliverable mails" in out
     assert "user.role (event" in out and "file old.eml" in out  # examples
     assert "would go" in out and "done:" not in out
@@ -180,7 +183,7 @@ def test_apply_removes_exactly_what_the_plan_listed(seeded, runner):
     )
     assert _ids(LearningEvent, LearningEvent.id) == events_before - seeded["events"]
     assert _count(RememberToken) == 0 and _count(LoginThrottle) == 0
-    assert _count(OneTimeToken) == 1 and _count(TaskRun) == 1
+    assert _count(OneTimeToken) == 1 and _count(TaskRun) == 1 and _count(ExportRequest) == 1
     old_file, new_file = seeded["files"]
     assert not old_file.exists() and new_file.exists()
     # A second pass finds nothing left to do.
