@@ -31,7 +31,7 @@ from sqlalchemy import select, update
 
 from privacy import export_models as m
 from privacy.export_models import ExportRequest
-from training import queue
+from training import audit, queue
 from training.extensions import db
 from training.links import external_url
 from training.models import User
@@ -100,6 +100,7 @@ def request_export(user: User, now: datetime | None = None) -> ExportRequest:
         user_id=user.id, status=m.PENDING, language=user.language, created_at=now
     )
     db.session.add(record)
+    audit.record("privacy.export_request", actor=user, subject_user_id=user.id)
     db.session.commit()
     queue.enqueue(TASK, record.id)
     return record
@@ -143,6 +144,8 @@ def download(token: str, user: User, now: datetime | None = None) -> tuple[Expor
         .values(status=m.DOWNLOADED, downloaded_at=now, archive=None)
         .execution_options(synchronize_session=False)
     ).rowcount
+    if spent == 1:
+        audit.record("privacy.export_download", actor=user, subject_user_id=user.id)
     db.session.commit()
     if spent != 1 or data is None:  # a simultaneous download spent it first
         raise ExportGone(token)

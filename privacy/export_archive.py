@@ -43,7 +43,8 @@ def _descriptions() -> dict[str, str]:
     return {
         "profile": _(
             "your account (email, names, role, language, dates, the privacy notice you "
-            "accepted), the mails you turned off, your login sessions (device, dates) and the "
+            "accepted), the mails you turned off, your login sessions (device, dates), the "
+            "recorded events about your account (history) and the "
             "courses whose satisfaction survey you answered (your answers are kept without "
             "your name, so they cannot be found again)."
         ),

@@ -30,6 +30,7 @@ from proof.learning_time import breakdown, measure_of
 from proof.models import LearningEvent
 from quizzes.models import Attempt
 from surveys.models import SurveyParticipation
+from training.audit import AuditEvent
 from training.extensions import db
 from training.models import Cohort, CohortInvitation, CohortMember, User
 from training.session_models import UserSession
@@ -94,12 +95,31 @@ def profile(user: User) -> dict[str, Any]:
             }
             for s in sessions
         ],
+        "history": history(user),
         # The answers themselves are stored without any identity (surveys.models): only the
         # fact that the learner answered is theirs.
         "survey_participations": [
             {"course_slug": p.course_slug, "answered_at": iso(p.answered_at)} for p in surveys
         ],
     }
+
+
+def history(user: User) -> list[dict[str, Any]]:
+    """The audit-log events about the learner (who acted is said only when it was them: a
+    trainer's or an admin's address is theirs, not the learner's)."""
+    events = _rows(AuditEvent, AuditEvent.subject_user_id == user.id, order=AuditEvent.id)
+    return [
+        {
+            "at": iso(e.at),
+            "action": e.action,
+            "by_you": e.actor_id == user.id,
+            "course_slug": e.course_slug,
+            "cohort_id": e.cohort_id,
+            "reason": e.reason,
+            "detail": e.detail or {},
+        }
+        for e in events
+    ]
 
 
 def enrolments(user: User) -> list[dict[str, Any]]:

@@ -100,6 +100,11 @@ class Config:
         self.QUIZ_GRACE_SECONDS = _int("QUIZ_GRACE_SECONDS", 60)
         self.AT_RISK_DAYS = _int("AT_RISK_DAYS", 14)
         self.CONTENT_AUTO_RELOAD = _bool("CONTENT_AUTO_RELOAD", True)
+        # Loaded courses kept on disk per content and code version (courses/content_cache.py),
+        # so a new worker starts without rendering every module again; "" turns it off.
+        self.CONTENT_CACHE_DIR = env(
+            "CONTENT_CACHE_DIR", str(Path(instance_path) / "content-cache")
+        )
         # What a French training organisation must prove (issue 15, package proof/).
         # Measured learning time: a gap between two requests counts up to this idle limit.
         self.LEARNING_IDLE_MINUTES = _int("LEARNING_IDLE_MINUTES", 10)

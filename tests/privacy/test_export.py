@@ -88,6 +88,10 @@ def test_the_export_holds_every_kind_with_the_learners_data_and_nothing_of_anoth
     assert (account["email"], account["full_name"]) == ("lea@example.test", "Léa Martin")
     assert account["created_at"].endswith("Z")
     assert data["profile"]["sessions"] and data["profile"]["sessions"][0]["device"] is not None
+    history = {(e["action"], e["by_you"]) for e in data["profile"]["history"]}
+    assert {("privacy.export_request", True), ("reflection.reply", False)} <= history
+    assert ("certificate.issue", False) in history
+    assert len([e for e in data["profile"]["history"] if e["action"] == "certificate.issue"]) == 1
     assert [e["course_slug"] for e in data["enrolments"]] == [SLUG]
     assert [p["module_stem"] for p in data["progress"]] == ["01-intro"]
     (attempt,) = data["attempts"]
