@@ -73,7 +73,7 @@ def test_learner_page_dates_in_one_style_and_revoked_in_words(
     # the revoked certificate: its status in words, in the trainer's language
     assert {
         "en": "Earlier certificate REVOKED-CODE-1: Revoked",
-        "fr": "Ancien certificat REVOKED-CODE-1 : Révoqué",
+        "fr": "Ancien certificat REVOKED-CODE-1\u00a0: Révoqué",
     }[language] in page
     assert ": revoked" not in page
 
