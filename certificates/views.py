@@ -81,6 +81,8 @@ def download(code: str) -> Response:
         certificate = services.certificate_for_download(current_user, code)
     except services.NotAllowed:
         abort(404)
+    if not certificate.pdf_size:  # revoked at an erased holder's request: no copy kept
+        abort(404)
     response = Response(certificate.pdf, mimetype="application/pdf")
     response.headers["Content-Disposition"] = (
         f'attachment; filename="{services.pdf_filename(certificate)}"'
@@ -110,7 +112,7 @@ def _credential_for_download(code: str):  # noqa: ANN202 - (Certificate, IssuedC
     except services.NotAllowed:
         abort(404)
     row = credentials.credential_of_certificate(certificate.id)
-    if row is None:
+    if row is None or credentials.is_erased(row):  # none, or erased with its holder
         abort(404)
     return certificate, row
 

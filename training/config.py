@@ -148,6 +148,8 @@ class Config:
         # "Download my data": the mailed link works once, for the owner, this many days.
         self.DATA_EXPORT_LINK_DAYS = _int("DATA_EXPORT_LINK_DAYS", 7)
         self.DATA_EXPORT_DAILY_LIMIT = _int("DATA_EXPORT_DAILY_LIMIT", 3)
+        # How long the erasure confirmation link (privacy.erasure) works, in hours.
+        self.ERASURE_LINK_HOURS = _int("ERASURE_LINK_HOURS", 48)
 
     def as_dict(self) -> dict[str, object]:
         return dict(vars(self))
