@@ -35,7 +35,7 @@ def test_register_login_french_logout(page, live_server, app):
     page.get_by_label("Email").fill("nadia@example.test")
     page.get_by_label("Password").fill("a long enough password")
     page.get_by_role("button", name="Log in").click()
-    expect(page.get_by_text("Welcome back, Nadia")).to_be_visible()
+    expect(page.get_by_text("Welcome, Nadia")).to_be_visible()
 
     open_menu(page)
     page.locator(".site-header").get_by_role("button", name="Français").click()
