@@ -3,11 +3,14 @@ them, the checker uses those very files, and a broken file is reported on its fi
 
 from __future__ import annotations
 
+import copy
 import json
 import shutil
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from jsonschema import Draft202012Validator
 from referencing import Registry, Resource
 
@@ -210,3 +213,44 @@ def test_bundled_yaml_names_its_schema_for_editors(kind: str, file: Path) -> Non
     assert first.startswith(prefix), first
     target = (file.parent / first[len(prefix) :]).resolve()
     assert target == SCHEMAS / f"{kind}.schema.json"
+
+
+JUNK = st.none() | st.booleans() | st.integers(-3, 3) | st.floats(-2, 2) | st.text(max_size=3)
+JUNK = JUNK | st.lists(JUNK, max_size=2) | st.dictionaries(st.text(max_size=3), JUNK, max_size=2)
+SAMPLES = {
+    "quiz": ROOT / "content" / "cap-apm" / "modules" / "03-communication-basics.quiz.yaml",
+    "roleplay": ROOT / "content" / "cap-apm" / "roleplays" / "noise-dispute.yaml",
+    "course": ROOT / "content" / "cap-apm" / "course.yaml",
+}
+
+
+def _places(data: object, prefix: tuple = ()) -> list[tuple]:
+    found = [prefix]
+    if isinstance(data, dict):
+        for key, value in data.items():
+            found += _places(value, (*prefix, key))
+    elif isinstance(data, list):
+        for index, value in enumerate(data):
+            found += _places(value, (*prefix, index))
+    return found
+
+
+@settings(max_examples=150, deadline=None)
+@given(kind=st.sampled_from(sorted(SAMPLES)), pick=st.integers(0, 10**6), junk=JUNK)
+def test_quick_checks_judge_junk_as_jsonschema_does(kind: str, pick: int, junk: object) -> None:
+    """The checker's quick leaf checks (training.schema_leaves) and plain jsonschema on the
+    files find the same broken rules, wherever junk replaces a value of a bundled file."""
+    data = copy.deepcopy(load_yaml_file(SAMPLES[kind]))
+    places = _places(data)[1:]
+    where = places[pick % len(places)]
+    container = data
+    for step in where[:-1]:
+        container = container[step]
+    container[where[-1]] = junk
+
+    def rules(errors) -> set[tuple]:
+        return {(tuple(e.absolute_path), e.validator, repr(e.instance)) for e in errors}
+
+    assert rules(content_schema.validator(kind).iter_errors(data)) == rules(
+        raw_validator(kind).iter_errors(data)
+    )
