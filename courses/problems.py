@@ -1,7 +1,10 @@
 """Collecting the problems of one course folder, and telling warnings from errors.
 
 A problem whose message starts with ``"warning:"`` is a warning: reported, but the course still
-loads. ``flask courses check --strict`` counts warnings as errors (``strict``).
+loads. ``flask courses check --strict`` counts warnings as errors (``strict``). The text helpers
+(``check_keys``, ``text``, ``text_list``) serve the files that have no JSON Schema yet
+(``glossary.yaml``, the survey); course.yaml, modules, quizzes and role-plays are validated by
+``training.content_schema``.
 """
 
 from __future__ import annotations
@@ -31,10 +34,6 @@ def strict(problem: Problem) -> Problem:
 
 def is_text(value: Any) -> bool:
     return isinstance(value, str) and bool(value.strip())
-
-
-def is_number(value: Any) -> bool:
-    return isinstance(value, (int, float)) and not isinstance(value, bool)
 
 
 def own_line(value: Any, default: int = 1) -> int:
