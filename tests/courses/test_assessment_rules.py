@@ -365,7 +365,7 @@ def _ending_of(scenario: rp.Scenario, path: tuple[rp.PathStep, ...]) -> rp.Endin
 
 
 @given(assessed_dags(), st.floats(0, 100), st.lists(st.sampled_from(rp.OUTCOMES), min_size=1))
-@settings(max_examples=100, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 def test_a_run_through_a_critical_choice_never_passes(data, min_score, allowed):
     scenario, problems = rp.parse_scenario(data, "random.yaml", "random")
     assert problems == [] and scenario is not None
@@ -381,7 +381,7 @@ def test_a_run_through_a_critical_choice_never_passes(data, min_score, allowed):
 
 
 @given(assessed_dags())
-@settings(max_examples=100, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 def test_a_capped_ending_never_exceeds_its_cap_and_floors_hold(data):
     scenario, problems = rp.parse_scenario(data, "random.yaml", "random")
     assert problems == [] and scenario is not None
@@ -404,7 +404,7 @@ def test_a_capped_ending_never_exceeds_its_cap_and_floors_hold(data):
 
 
 @given(assessed_dags(), st.integers(0, 2**32))
-@settings(max_examples=40, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 def test_the_order_shown_never_changes_what_a_choice_is_worth(data, seed):
     scenario, _ = rp.parse_scenario(data, "random.yaml", "random")
     order = rp.draw_choice_order(scenario, random.Random(seed))

@@ -717,7 +717,7 @@ def dags(draw: st.DrawFn) -> dict[str, Any]:
 
 
 @given(dags())
-@settings(max_examples=200, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 def test_best_scores_match_brute_force_over_all_paths(data: dict[str, Any]) -> None:
     scenario, problems = rp.parse_scenario(data, "random.yaml", "random")
     assert problems == []
