@@ -100,11 +100,18 @@ def index() -> str:
     )
 
 
+def _course_choices() -> list[SelectChoice]:
+    """The courses, after an empty first choice: a required select must not preselect one."""
+    return [SelectChoice("", _("Choose a course"))] + [
+        SelectChoice(slug, title) for slug, title in services.course_choices()
+    ]
+
+
 @bp.route("/cohorts/new", methods=["GET", "POST"])
 @trainer_required
 def new() -> str | Response:
     form = CohortForm()
-    form.course.choices = [SelectChoice(slug, title) for slug, title in services.course_choices()]
+    form.course.choices = _course_choices()
     if form.validate_on_submit():
         try:
             cohort = services.create_cohort(current_user, _fields(form))
@@ -122,7 +129,7 @@ def new() -> str | Response:
 def edit(cohort_id: int) -> str | Response:
     cohort = _cohort_or_404(cohort_id)
     form = CohortForm(obj=cohort if request.method == "GET" else None)
-    form.course.choices = [SelectChoice(slug, title) for slug, title in services.course_choices()]
+    form.course.choices = _course_choices()
     if request.method == "GET":
         form.course.data = cohort.course_slug
         form.co_trainers.data = ", ".join(
