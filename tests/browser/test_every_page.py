@@ -9,9 +9,11 @@ A new endpoint gets its row there and is checked here without further work."""
 
 from __future__ import annotations
 
+import os
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
 from werkzeug.serving import make_server
@@ -31,6 +33,9 @@ from training.extensions import db
 LANGUAGES = ("en", "fr")
 WIDTHS = (360, 1280)
 #: Who shows a page in Chromium: the first role allowed to (the owner of the world's data first).
+#: Screenshots of these pages go to SHOTS, for a person to look at.
+SHOT_PATHS = {"/", "/cohorts/1", "/cohorts/1/learners/2", "/courses/mini", "/courses/"}
+SHOTS = Path(os.environ.get("SHOTS_DIR", "/tmp/shots/htmlvalid"))
 AXE_ROLES = ("learner", "cohort_trainer", "admin", "anonymous", "other_learner", "other_trainer")
 
 
@@ -122,6 +127,7 @@ def test_every_page_has_no_axe_violation(
     for path, role in sorted(shown.items()):
         by_role.setdefault(role, []).append(path)
     failures = []
+    SHOTS.mkdir(parents=True, exist_ok=True)
     for language in LANGUAGES:
         set_language(world, language)
         for width in WIDTHS:
@@ -138,10 +144,11 @@ def test_every_page_has_no_axe_violation(
                     for path in paths:
                         tab.goto(path)
                         assert tab.locator("html").get_attribute("lang") == language, path
-                        for violation in axe_violations(tab):
-                            failures.append(
-                                f"{path} as {role} ({language}, {width} px): {violation}"
-                            )
+                        if path in SHOT_PATHS:  # a few pages to look at (not compared)
+                            name = path.strip("/").replace("/", "-") or "home"
+                            tab.screenshot(path=str(SHOTS / f"{name}-{language}-{width}.png"))
+                        where = f"{path} as {role} ({language}, {width} px)"
+                        failures += [f"{where}: {v}" for v in axe_violations(tab)]
                 finally:
                     context.close()
     set_language(world, "en")
