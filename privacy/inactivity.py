@@ -103,7 +103,11 @@ def _accounts(last_before: datetime, *, staff: bool) -> Any:
 
 def _not_erased() -> list[ColumnElement[bool]]:
     """Accounts already erased (or being erased) are not this module's business."""
-    return []
+    from privacy.erasure_models import OPEN, ErasureRequest
+    from privacy.erasure_rules import ERASED_DOMAIN
+
+    being_erased = select(ErasureRequest.user_id).where(ErasureRequest.status.in_(OPEN))
+    return [User.email.not_like(f"%@{ERASED_DOMAIN}"), User.id.not_in(being_erased)]
 
 
 def _rows(statement: Any) -> list[Inactive]:
