@@ -75,11 +75,16 @@ def bin_counts(values: Iterable[float]) -> list[int]:
 
 
 def ticks_for(peak: int) -> list[int]:
-    """At most six evenly spaced ticks from 0 to a round top at or above ``peak``."""
+    """Up to six evenly spaced ticks, 0 to a round top at or above ``peak``, in steps of 1, 2,
+    2.5 or 5 times a power of ten (113 → 0, 25, …, 125)."""
     if peak <= 5:
         return list(range(0, max(peak, 1) + 1))
-    step = max(1, -(-peak // 5))
-    return list(range(0, peak + step, step))
+    rough = peak / 5
+    magnitude = 10 ** (len(str(int(rough))) - 1)
+    factors = (1, 2, 5, 10) if magnitude == 1 else (1, 2, 2.5, 5, 10)
+    step = int(next(m * magnitude for m in factors if m * magnitude >= rough))
+    top = -(-peak // step) * step
+    return list(range(0, top + 1, step))
 
 
 def histogram(

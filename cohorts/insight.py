@@ -12,9 +12,11 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, Integer, cast, delete, func, select, true
+from sqlalchemy import ColumnElement, Integer, and_, cast, delete, func, select, true
+from sqlalchemy.exc import IntegrityError
 
-from cohorts.insight_models import GradedAnswer
+from cohorts.insight_models import GradedAnswer, InsightSnapshot
+from cohorts.standing_models import LearnerStanding
 from courses.catalogue import Course
 from courses.roleplay import Choice, Node, Scenario
 from courses.roleplay_models import RoleplayRun
@@ -23,6 +25,7 @@ from quizzes.model import Question
 from quizzes.models import SUBMITTED, Attempt
 from training.extensions import db
 from training.models import Cohort, CohortMember
+from training.timeutil import utcnow
 
 
 @dataclass(frozen=True)
@@ -83,14 +86,79 @@ class Insight:
 
 
 def build(cohort: Cohort, course: Course) -> Insight:
-    """Aggregate queries over the cohort (GROUP BY in SQL), whatever its size; attempts
-    submitted since the last view are graded once first (``grade_new_attempts``)."""
+    """The cohort's insight. Counted by aggregate queries (GROUP BY in SQL, attempts submitted
+    since graded once first), and kept as a snapshot reused while the cohort's fingerprint
+    (membership and standing generations) is unchanged."""
     members = select(CohortMember.user_id).where(CohortMember.cohort_id == cohort.id)
-    learner_count = db.session.execute(
-        select(func.count()).select_from(CohortMember).where(CohortMember.cohort_id == cohort.id)
-    ).scalar_one()
-    grade_new_attempts(course, members)
-    statuses = _latest_statuses(course, members)
+    learner_count, fingerprint = _fingerprint(cohort, course)
+    version = str(course.version)
+    snapshot = db.session.get(InsightSnapshot, cohort.id)
+    if snapshot is not None and (snapshot.fingerprint, snapshot.course_version) == (
+        fingerprint,
+        version,
+    ):
+        counts = snapshot.counts
+    else:
+        grade_new_attempts(course, members)
+        players, picks = _first_run_choices(course, members)
+        counts = {
+            "questions": [[*key, status, n] for key, c in _latest_statuses(course, members).items()
+                          for status, n in c.items()],
+            "players": players,
+            "picks": [[*key, choice, n] for key, c in picks.items() for choice, n in c.items()],
+        }  # fmt: skip
+        _store(cohort.id, version, fingerprint, counts)
+    statuses: dict[tuple[str, str], Counter[str]] = {}
+    for stem, question_id, status, n in counts["questions"]:
+        statuses.setdefault((stem, question_id), Counter())[status] += n
+    choices: dict[tuple[str, str], Counter[int]] = {}
+    for slug, node_id, choice, n in counts["picks"]:
+        choices.setdefault((slug, node_id), Counter())[int(choice)] += n
+    return _insight(course, learner_count, statuses, counts["players"], choices)
+
+
+def _fingerprint(cohort: Cohort, course: Course) -> tuple[int, str]:
+    """(members, a fingerprint of the members and their standing generations): any attempt,
+    run, progress or grant a member writes bumps a generation and so changes it."""
+    count, ids, generations = db.session.execute(
+        select(
+            func.count(),
+            func.coalesce(func.sum(CohortMember.user_id), 0),
+            func.coalesce(func.sum(func.coalesce(LearnerStanding.generation, 0)), 0),
+        )
+        .select_from(CohortMember)
+        .outerjoin(
+            LearnerStanding,
+            and_(
+                LearnerStanding.user_id == CohortMember.user_id,
+                LearnerStanding.course_slug == course.slug,
+            ),
+        )
+        .where(CohortMember.cohort_id == cohort.id)
+    ).one()
+    return int(count), f"{count}:{ids}:{generations}"
+
+
+def _store(cohort_id: int, version: str, fingerprint: str, counts: dict[str, Any]) -> None:
+    snapshot = db.session.get(InsightSnapshot, cohort_id)
+    if snapshot is None:
+        snapshot = InsightSnapshot(cohort_id=cohort_id)
+        db.session.add(snapshot)
+    snapshot.course_version, snapshot.fingerprint = version, fingerprint
+    snapshot.counts, snapshot.computed_at = counts, utcnow()
+    try:
+        db.session.commit()
+    except IntegrityError:  # another view stored it at the same moment: theirs will do
+        db.session.rollback()
+
+
+def _insight(
+    course: Course,
+    learner_count: int,
+    statuses: dict[tuple[str, str], Counter[str]],
+    players: dict[str, int],
+    picks: dict[tuple[str, str], Counter[int]],
+) -> Insight:
     quiz_insights = []
     for module, quiz in course.quizzes():
         rows = []
@@ -106,7 +174,6 @@ def build(cohort: Cohort, course: Course) -> Insight:
             )
         quiz_insights.append(QuizInsight(module.stem, quiz.title or module.title, rows))
 
-    players, picks = _first_run_choices(course, members)
     roleplay_insights = []
     for scenario in course.roleplays:
         nodes = []

@@ -49,8 +49,19 @@ def upgrade():
     )
     op.create_index('ix_insight_graded_answers_version', 'insight_graded_answers', ['attempt_id', 'version'], unique=False)
 
+    op.create_table('insight_snapshots',
+    sa.Column('cohort_id', sa.Integer(), nullable=False),
+    sa.Column('course_version', sa.String(length=64), nullable=False),
+    sa.Column('fingerprint', sa.String(length=120), nullable=False),
+    sa.Column('computed_at', sa.DateTime(), nullable=False),
+    sa.Column('counts', sa.JSON(), nullable=False),
+    sa.ForeignKeyConstraint(['cohort_id'], ['cohorts.id'], name=op.f('fk_insight_snapshots_cohort_id_cohorts'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('cohort_id', name=op.f('pk_insight_snapshots'))
+    )
+
 
 def downgrade():
+    op.drop_table('insight_snapshots')
     op.drop_index('ix_insight_graded_answers_version', table_name='insight_graded_answers')
     op.drop_table('insight_graded_answers')
     op.drop_table('learner_standings')

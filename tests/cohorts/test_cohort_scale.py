@@ -170,3 +170,25 @@ def test_a_write_during_a_refresh_leaves_the_standing_stale(cohort, member, cour
     assert row.computed_generation != row.generation  # not stored over the newer write
     monkeypatch.setattr(standings, "_figures", figures)
     assert standings.refresh(cohort, course) == 1 and standings.refresh(cohort, course) == 0
+
+
+def test_the_insight_snapshot_is_reused_until_a_member_acts(client, login, trainer, cohort, member):
+    from tests.cohorts.conftest import quiz_attempt
+
+    ada = member(full_name="Ada", email="ada@example.test")
+    quiz_attempt(ada, "01-intro", WRONG)
+    ada_id, cohort_id = ada.id, cohort.id
+    login(trainer)
+    url = f"/cohorts/{cohort_id}/insight"
+    assert "0/1" in client.get(url).get_data(as_text=True)
+    warm = _queries(client, url)
+    assert not any("insight_graded_answers" in q for q in warm)  # the snapshot, not the answers
+    from training.models import User
+
+    ada = db.session.get(User, ada_id)
+    quiz_attempt(ada, "01-intro", RIGHT, number=2)  # her latest answer is now right
+    page = client.get(url).get_data(as_text=True)
+    assert "1/1" in page and "0/1" not in page
+    bob = member(full_name="Bob", email="bob@example.test")  # joining changes it too
+    quiz_attempt(bob, "01-intro", WRONG)
+    assert "1/2" in client.get(url).get_data(as_text=True)
