@@ -13,7 +13,6 @@ rendered once (``certificate_pdfs``), not a placeholder.
 from __future__ import annotations
 
 import os
-import shutil
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import timedelta

@@ -1,15 +1,16 @@
-"""The cohort dashboard: every learner's progress, scores, last activity and risk, at once.
+"""The cohort dashboard: each learner's progress, scores, last activity and risk.
 
-Built from a handful of set-based queries (members, the progress service's four, last activity,
-certificates), each filtered by the cohort's membership subquery, so the number of SQL
-statements does not depend on the cohort's size. Each learner's standing is the progress
-service's (``certificates.progress``), computed from those rows: the same figures and words as
-the learner's own pages.
+``page_of`` builds one page (50 learners by default) sorted and filtered in SQL over the cached
+standings (``cohorts.standings``), with counts and charts over the whole cohort; ``build``
+makes every row at once for the gradebook export. Rows come from a handful of set-based
+queries (members, the progress service's four, last activity, certificates) for the page's
+ids, so neither the number of SQL statements nor the rows loaded depend on the cohort's size.
+Each learner's figures are the progress service's (``certificates.progress``): the same
+figures and words as the learner's own pages.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any, Literal, NamedTuple
@@ -297,22 +298,3 @@ def _assess(row: LearnerRow, cohort: Cohort, now: datetime, at_risk_days: int) -
 
 def _name_key(user: User) -> tuple[str, str]:
     return (user.full_name.casefold(), user.email)
-
-
-def sort_and_filter(rows: Iterable[LearnerRow], sort: str, show: str) -> list[LearnerRow]:
-    """GET-parameter sorting and filtering (works without JavaScript)."""
-    selected = list(rows)
-    if show == "at_risk":
-        selected = [r for r in selected if r.at_risk]
-    elif show == "not_started":
-        selected = [r for r in selected if not r.started]
-    elif show == "completed":
-        selected = [r for r in selected if r.complete]
-    selected.sort(key=lambda r: _name_key(r.user))
-    if sort == "progress":
-        selected.sort(key=lambda r: -r.progress)
-    elif sort == "activity":  # most recent first, never-active last
-        selected.sort(key=lambda r: r.last_activity or datetime.min, reverse=True)
-    elif sort == "risk":
-        selected.sort(key=lambda r: (not r.at_risk, not r.overdue, r.progress))
-    return selected
