@@ -292,13 +292,9 @@ def issue(user: User, course: Any, block_id: str) -> BlockAttestation:
 
 def can_download(viewer: Any, attestation: BlockAttestation) -> bool:
     """The holder, the trainers following the holder in that course, and admins."""
-    from training.cohort_access import trainer_follows
+    from training.cohort_access import may_see_holder_document
 
-    if viewer is None or not getattr(viewer, "is_authenticated", False):
-        return False
-    if viewer.id == attestation.user_id or viewer.is_admin:
-        return True
-    return trainer_follows(viewer, attestation.user_id, attestation.course_slug)
+    return may_see_holder_document(viewer, attestation.user_id, attestation.course_slug)
 
 
 def for_download(viewer: Any, code: str) -> BlockAttestation:

@@ -3,7 +3,7 @@ progress service made stale by a generation counter) and graded answers (one row
 of a submitted attempt, so the group insight counts with GROUP BY)
 
 Revision ID: i19_standings
-Revises: i15b_surveys
+Revises: i21_export_notice
 Create Date: 2026-12-01 15:00:00
 
 """
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'i19_standings'
-down_revision = 'i15b_surveys'
+down_revision = 'i21_export_notice'
 branch_labels = None
 depends_on = None
 

@@ -17,6 +17,7 @@ def test_register_login_french_logout(page, live_server, app):
     page.get_by_label("Full name").fill("Nadia Benali")
     page.get_by_label("Password", exact=True).fill("a long enough password")
     page.get_by_label("Repeat the password").fill("a long enough password")
+    page.get_by_label("I have read the privacy notice").check()
     assert_accessible(page, "register")
     page.get_by_role("button", name="Create my account").click()
     expect(page.get_by_role("heading", name="Check your inbox")).to_be_visible()

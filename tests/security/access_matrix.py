@@ -120,6 +120,10 @@ MATRIX: dict[str, Row] = {
     "notifications.save_preferences POST": row(*SIGNED_IN),
     "auth.account GET": row(*SIGNED_IN),
     "auth.account POST": row(*SIGNED_IN),
+    # Personal data (privacy/): the notice is public; the export link is its owner's only.
+    "privacy.notice GET": row(*EVERYONE.values()),
+    "privacy.request_export POST": row(*SIGNED_IN),
+    "privacy.download_export GET": row(*OWNER_ONLY, token="export_token"),
     # Learning
     "courses.dashboard GET": row(*SIGNED_IN),
     "courses.enrol POST": row(*SIGNED_IN),
