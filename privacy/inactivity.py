@@ -21,12 +21,13 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from flask import current_app
-from flask_babel import force_locale, format_date
+from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import ColumnElement, func, or_, select
 
 from privacy.retention_models import InactivityWarning
 from proof.models import LearningEvent
+from training.dates import format_date
 from training.extensions import db
 from training.links import external_url
 from training.mail import send_mail
@@ -103,7 +104,11 @@ def _accounts(last_before: datetime, *, staff: bool) -> Any:
 
 def _not_erased() -> list[ColumnElement[bool]]:
     """Accounts already erased (or being erased) are not this module's business."""
-    return []
+    from privacy.erasure_models import OPEN, ErasureRequest
+    from privacy.erasure_rules import ERASED_DOMAIN
+
+    being_erased = select(ErasureRequest.user_id).where(ErasureRequest.status.in_(OPEN))
+    return [User.email.not_like(f"%@{ERASED_DOMAIN}"), User.id.not_in(being_erased)]
 
 
 def _rows(statement: Any) -> list[Inactive]:
@@ -175,7 +180,7 @@ def warn(accounts: list[Inactive], now: datetime) -> int:
 
 
 def _warning_mail(user: User, account: Inactive, erase_at: datetime) -> tuple[str, str]:
-    subject = _("Your account will be deleted on %(date)s", date=format_date(erase_at, "long"))
+    subject = _("Your account will be deleted on %(date)s", date=format_date(erase_at))
     body = _(
         "Hello %(name)s,\n\nYou have not used your %(site)s account since %(last)s. Accounts "
         "without activity for %(days)s days are deleted, and yours will be deleted on "
@@ -183,9 +188,9 @@ def _warning_mail(user: User, account: Inactive, erase_at: datetime) -> tuple[st
         "go, your certificates stay verifiable; everything else is erased.",
         name=user.display_name,
         site=current_app.config["ORGANISATION_NAME"],
-        last=format_date(account.last_activity, "long"),
+        last=format_date(account.last_activity),
         days=inactive_days(),
-        date=format_date(erase_at, "long"),
+        date=format_date(erase_at),
         url=external_url("auth.login"),
     )
     return subject, body

@@ -117,6 +117,9 @@ def _register_blueprints(app: Flask) -> None:
     from courses.admin_views import bp as courses_admin_bp
 
     app.register_blueprint(courses_admin_bp)
+    from privacy.erasure_views import init_erasure
+
+    init_erasure(app)
     from privacy.views import init_privacy
 
     init_privacy(app)

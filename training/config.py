@@ -97,6 +97,8 @@ class Config:
         self.WTF_CSRF_TIME_LIMIT = None  # a long quiz must not lose its token
         self.BABEL_DEFAULT_LOCALE = "en"
         self.LANGUAGES = ("en", "fr")
+        # Times are stored in UTC and shown in the organisation's zone (training.dates).
+        self.BABEL_DEFAULT_TIMEZONE = env("TIMEZONE", "Europe/Paris")
         self.QUIZ_GRACE_SECONDS = _int("QUIZ_GRACE_SECONDS", 60)
         self.AT_RISK_DAYS = _int("AT_RISK_DAYS", 14)
         self.CONTENT_AUTO_RELOAD = _bool("CONTENT_AUTO_RELOAD", True)
@@ -146,6 +148,8 @@ class Config:
         # "Download my data": the mailed link works once, for the owner, this many days.
         self.DATA_EXPORT_LINK_DAYS = _int("DATA_EXPORT_LINK_DAYS", 7)
         self.DATA_EXPORT_DAILY_LIMIT = _int("DATA_EXPORT_DAILY_LIMIT", 3)
+        # How long the erasure confirmation link (privacy.erasure) works, in hours.
+        self.ERASURE_LINK_HOURS = _int("ERASURE_LINK_HOURS", 48)
 
     def as_dict(self) -> dict[str, object]:
         return dict(vars(self))

@@ -3,7 +3,7 @@ progress service made stale by a generation counter) and graded answers (one row
 of a submitted attempt, so the group insight counts with GROUP BY)
 
 Revision ID: i19_standings
-Revises: i21_export_notice
+Revises: i21_erasure_requests
 Create Date: 2026-12-01 15:00:00
 
 """
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'i19_standings'
-down_revision = 'i21_export_notice'
+down_revision = 'i21_erasure_requests'
 branch_labels = None
 depends_on = None
 
