@@ -24,7 +24,7 @@ from training.content_blocks import parse_block_refs
 from training.content_source import ContentError, kind_of, line_of, split_front_matter
 
 MODULE_REQUIRED = ("title", "summary", "minutes", "objectives")
-MODULE_OPTIONAL = ("blocks",)
+MODULE_OPTIONAL = ("blocks", "key_points")
 QUIZ_SUFFIXES = (".quiz.yaml", ".quiz.gift")
 KEPT_SCHEMES = ("http", "https", "mailto", "tel")
 
@@ -90,6 +90,7 @@ class ModuleReader:
             )
             minutes = 0
         objectives = p.text_list(relative, meta, "objectives", required=True)
+        key_points = p.text_list(relative, meta, "key_points", required=True)
         blocks = parse_block_refs(meta, lambda line, message: p.add(relative, line, message))
         rendered = self.render(relative, body, body_line, listed)
         quiz = self.quiz(stem)
@@ -106,6 +107,7 @@ class ModuleReader:
             toc=[replace(e, title=html.unescape(e.title)) for e in rendered.toc],
             quiz=quiz,
             blocks=blocks,
+            key_points=tuple(key_points),
         )
 
     def quiz(self, stem: str) -> Quiz | None:
