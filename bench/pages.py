@@ -29,9 +29,10 @@ from typing import Any
 
 from bench import seed
 from bench.http_load import ROOT, LoadResult, Server, load, login, serve
+from courses.demo import DEMO_COURSE
 
 LEARNER = "lucas@passerelle.test"
-COURSE = "cap-apm"
+COURSE = DEMO_COURSE  # the course the demo learners are enrolled in (the French edition)
 MODULE = "03-communication-basics"
 ROUNDS = int(os.environ.get("BENCH_ROUNDS", "3"))
 BUDGETS = {"SQLite": 0.33, "PostgreSQL": 0.25}

@@ -55,8 +55,6 @@ LABELS = {
         "issued_by": "Issued by",
         "code": "Attestation no.",
         "verify": "Verify this attestation at",
-        "months": cert_pdf.DEFAULT_LABELS["months"],
-        "date": "{day} {month} {year}",
         "module": "Module: {title}",
         "quiz": "Quiz: {title}",
         "roleplay": "Role-play: {title}",
@@ -75,9 +73,6 @@ LABELS = {
         "issued_by": "Délivrée par",
         "code": "Attestation n°",
         "verify": "Vérifier cette attestation sur",
-        "months": "janvier février mars avril mai juin juillet août septembre octobre "
-        "novembre décembre",
-        "date": "{day} {month} {year}",
         "module": "Module : {title}",
         "quiz": "Quiz : {title}",
         "roleplay": "Mise en situation : {title}",
@@ -206,9 +201,7 @@ def render_html(snapshot: AttestationSnapshot, language: str) -> str:
         qr_data_uri=cert_pdf._qr_data_uri(url),
         signatory_name=name.strip(),
         signatory_role=role.strip(),
-        date_text=labels["date"].format(
-            day=day.day, month=labels["months"].split()[day.month - 1], year=day.year
-        ),
+        date_text=cert_pdf._format_date(day, labels),
         score_text=score,
         name_size=cert_pdf._size_class(printed.holder_name, (26, 36, 50, 80)),
         block_size=cert_pdf._size_class(printed.block_title, (48, 72, 100, 140)),
@@ -292,13 +285,9 @@ def issue(user: User, course: Any, block_id: str) -> BlockAttestation:
 
 def can_download(viewer: Any, attestation: BlockAttestation) -> bool:
     """The holder, the trainers following the holder in that course, and admins."""
-    from training.cohort_access import trainer_follows
+    from training.cohort_access import may_see_holder_document
 
-    if viewer is None or not getattr(viewer, "is_authenticated", False):
-        return False
-    if viewer.id == attestation.user_id or viewer.is_admin:
-        return True
-    return trainer_follows(viewer, attestation.user_id, attestation.course_slug)
+    return may_see_holder_document(viewer, attestation.user_id, attestation.course_slug)
 
 
 def for_download(viewer: Any, code: str) -> BlockAttestation:

@@ -44,6 +44,8 @@ def download(code: str) -> Response:
         attestation = issuing.for_download(current_user, code)
     except NotAllowed:
         abort(404)
+    if not attestation.pdf_size:  # revoked at an erased holder's request: no copy kept
+        abort(404)
     response = Response(attestation.pdf, mimetype="application/pdf")
     response.headers["Content-Disposition"] = (
         f'attachment; filename="{issuing.pdf_filename(attestation)}"'

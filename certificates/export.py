@@ -30,7 +30,7 @@ from certificates.errors import NotAllowed
 from certificates.models import Certificate, Status
 from certificates.verification import get_by_code
 from certificates.zipstream import ZipStream
-from training.cohort_access import trainer_follows
+from training.cohort_access import may_see_holder_document
 from training.extensions import db
 from training.models import Cohort, CohortMember
 
@@ -40,11 +40,7 @@ BATCH = 20
 
 def can_download(viewer: Any, certificate: Certificate) -> bool:
     """The holder, the trainers following the holder in that course, and admins."""
-    if viewer is None or not getattr(viewer, "is_authenticated", False):
-        return False
-    if viewer.id == certificate.user_id or viewer.is_admin:
-        return True
-    return trainer_follows(viewer, certificate.user_id, certificate.course_slug)
+    return may_see_holder_document(viewer, certificate.user_id, certificate.course_slug)
 
 
 def certificate_for_download(viewer: Any, code: str) -> Certificate:

@@ -24,11 +24,13 @@ from blocks import verification as block_verification
 from certificates import demo as _demo  # noqa: F401  (registers the demo loader)
 from certificates import models, sections, services, uploads  # models: registers the tables
 from certificates.forms import CodeForm, RevokeForm, UploadForm
+from certificates.status_labels import status_label
 from credentials import services as credentials
 from training.extensions import limiter
 from training.forms import EmptyForm
 
 bp = Blueprint("certificates", __name__)
+bp.add_app_template_filter(status_label, "certificate_status")
 sections.register()
 
 
@@ -79,6 +81,8 @@ def download(code: str) -> Response:
         certificate = services.certificate_for_download(current_user, code)
     except services.NotAllowed:
         abort(404)
+    if not certificate.pdf_size:  # revoked at an erased holder's request: no copy kept
+        abort(404)
     response = Response(certificate.pdf, mimetype="application/pdf")
     response.headers["Content-Disposition"] = (
         f'attachment; filename="{services.pdf_filename(certificate)}"'
@@ -108,7 +112,7 @@ def _credential_for_download(code: str):  # noqa: ANN202 - (Certificate, IssuedC
     except services.NotAllowed:
         abort(404)
     row = credentials.credential_of_certificate(certificate.id)
-    if row is None:
+    if row is None or credentials.is_erased(row):  # none, or erased with its holder
         abort(404)
     return certificate, row
 

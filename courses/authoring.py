@@ -2,9 +2,8 @@
 warnings, and a picture of every role-play with what each ending can score.
 
 Used by the admin's course pages (``courses.admin_views``); plain functions over a folder, so
-a test can call them without HTTP. A report is kept until the folder's files change
-(``folder_version``: names, sizes and times), so an author who saves a file sees the new
-findings on the next request, and a page view costs one walk of the folder, not a full check.
+a test can call them without HTTP. The check is kept until the folder's files change
+(``courses.checked``), so an author who saves a file sees the new findings on the next request.
 """
 
 from __future__ import annotations
@@ -13,7 +12,8 @@ import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from courses.loader import course_folders, folder_version, load_course
+from courses.checked import CheckedFolder, checked_folder
+from courses.loader import course_folders
 from courses.problems import is_warning
 from courses.scenario import Scenario
 from courses.scenario_picture import EndingRange, ending_ranges
@@ -52,20 +52,22 @@ def course_report(
     root: Path, slug: str, labels: dict[str, str] | None = None, *, pictures: bool = True
 ) -> CourseReport:
     """The report for ``root/slug`` (with ``pictures``: each role-play drawn, ``labels`` the
-    words the drawing adds); raises LookupError when there is no such course folder."""
+    words the drawing adds); raises LookupError when there is no such course folder. The check
+    comes from the shared cache (``courses.checked``); the drawings are kept beside it for the
+    same folder version, so a page view runs Graphviz only after a file changed."""
     if slug not in course_slugs(root):
         raise LookupError(slug)
-    folder = root / slug
+    checked = checked_folder(root / slug, slug)  # what `flask courses check` prints
     key = (
-        str(folder.resolve()),
-        folder_version(folder),
+        str((root / slug).resolve()),
+        checked.version,
         pictures,
         repr(sorted((labels or {}).items())),
     )
     with _reports_lock:
         if key in _reports:
             return _reports[key]
-    report = _build(folder, slug, labels, pictures)
+    report = _build(checked, slug, labels, pictures)
     with _reports_lock:
         if len(_reports) >= _KEEP:
             _reports.clear()
@@ -73,10 +75,12 @@ def course_report(
     return report
 
 
-def _build(folder: Path, slug: str, labels: dict[str, str] | None, pictures: bool) -> CourseReport:
-    course, problems = load_course(folder, slug)  # what `flask courses check` prints
-    errors = [p for p in problems if not is_warning(p)]
-    warnings = [p for p in problems if is_warning(p)]
+def _build(
+    checked: CheckedFolder, slug: str, labels: dict[str, str] | None, pictures: bool
+) -> CourseReport:
+    errors = [p for p in checked.problems if not is_warning(p)]
+    warnings = [p for p in checked.problems if is_warning(p)]
+    course = checked.course
     if course is None:
         return CourseReport(slug, slug, False, errors, warnings)
     drawn = [_picture(scenario, labels) for scenario in course.roleplays] if pictures else []

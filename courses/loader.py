@@ -26,6 +26,7 @@ from pathlib import Path
 from flask import current_app
 
 from courses.catalogue import Course
+from courses.content_cache import load_cached
 from courses.course_lints import lint_course
 from courses.course_parse import CourseReader
 from courses.module_parse import scrollable_tables, stats
@@ -144,10 +145,19 @@ def get_catalogue(refresh: bool = False) -> Catalogue:
         if cache.catalogue is not None and version == cache.version:
             return cache.catalogue
         entries: dict[str, _Entry] = {}
+        cache_setting = current_app.config.get("CONTENT_CACHE_DIR")
+        cache_dir = Path(cache_setting) if cache_setting else None
         for folder in folders:
             entry = cache.entries.get(folder.name)
             if entry is None or entry.version != versions[folder.name]:
-                course, problems = load_course(folder, f"{root.name}/{folder.name}")
+                display = f"{root.name}/{folder.name}"
+                course, problems = load_cached(
+                    cache_dir,
+                    folder,
+                    display,
+                    versions[folder.name],
+                    lambda folder=folder, display=display: load_course(folder, display),
+                )
                 entry = _Entry(versions[folder.name], course, problems)
                 _log(folder.name, entry)
             entries[folder.name] = entry

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import secrets
 import tempfile
-import threading
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -22,7 +21,8 @@ from typing import Any
 from flask import Flask, current_app, render_template, request
 from flask_login import current_user
 
-from courses.loader import folder_version, get_catalogue, load_course
+from courses.checked import checked_folder
+from courses.loader import get_catalogue
 from courses.problems import is_warning
 from training.content_source import Problem
 
@@ -42,16 +42,10 @@ class CoursePreview:
     def __init__(self, folder: Path, display: str) -> None:
         self.folder = folder
         self.display = display
-        self._state: PreviewState | None = None
-        self._lock = threading.Lock()
 
     def state(self) -> PreviewState:
-        version = folder_version(self.folder)
-        with self._lock:
-            if self._state is None or self._state.version != version:
-                course, problems = load_course(self.folder, self.display)
-                self._state = PreviewState(version, course is not None, tuple(sorted(problems)))
-            return self._state
+        checked = checked_folder(self.folder, self.display)
+        return PreviewState(checked.version, checked.course is not None, checked.problems)
 
     def problems_for(self, relative: str) -> list[Problem]:
         """The problems reported in the file ``relative`` (e.g. ``modules/01-intro.md``)."""

@@ -17,6 +17,7 @@ it. Nothing here commits except the status-entry reservation.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 from dataclasses import dataclass
@@ -296,6 +297,24 @@ def find(credential_id: str) -> IssuedCredential | None:
     return db.session.execute(
         select(IssuedCredential).where(IssuedCredential.credential_id == credential_id)
     ).scalar()
+
+
+#: A credential whose holder erased their account and revoked it keeps only this digest of
+#: its JWT (privacy.erasure): a copy shown to us is still recognised, and reported revoked.
+ERASED_PREFIX = "sha256:"
+
+
+def erased_form(token: str) -> str:
+    return ERASED_PREFIX + hashlib.sha256(token.strip().encode("utf-8")).hexdigest()
+
+
+def is_erased(row: IssuedCredential) -> bool:
+    return row.jwt.startswith(ERASED_PREFIX)
+
+
+def is_recorded_as(row: IssuedCredential, token: str) -> bool:
+    """True when ``token`` is the JWT issued as ``row`` (kept whole, or as its digest)."""
+    return row.jwt == token.strip() or row.jwt == erased_form(token)
 
 
 def decoded(row: IssuedCredential) -> dict[str, Any]:

@@ -150,7 +150,7 @@ def check_jwt(token: str, at: datetime | None = None) -> CredentialCheck:
     if signed_at > at:
         return _fail(Reason.NOT_YET_VALID, f"not valid before {signed_at.isoformat()}Z", **known)
     record = services.find(str(credential.get("id")))
-    if record is None or record.jwt != token.strip():
+    if record is None or not services.is_recorded_as(record, token):
         return _fail(
             Reason.UNKNOWN_CREDENTIAL,
             "signed by this issuer but not a credential it recorded",
@@ -198,6 +198,12 @@ def check_json(text: str) -> CredentialCheck:
             Reason.UNKNOWN_CREDENTIAL, "no credential with this id was issued here",
             credential=credential,
         )  # fmt: skip
+    if services.is_erased(record):  # only the signed .jwt (or the PDF) can be checked now
+        return _fail(
+            Reason.UNKNOWN_CREDENTIAL,
+            "the holder erased their account: check the signed .jwt file or the PDF instead",
+            credential=credential,
+        )
     if services.decoded(record) != credential:
         return _fail(
             Reason.ALTERED,

@@ -11,7 +11,7 @@ Files (the README in the archive says the same, in French and English):
 - ``certificat-de-realisation.pdf`` and ``attestation-de-fin-de-formation.pdf``.
 - ``certificate-<code>.pdf``: the course certificate's stored bytes, when one was issued.
 
-Times are UTC. Kept ``EVIDENCE_RETENTION_YEARS`` years (default 6).
+Times are UTC. Kept ``DATA_RETENTION_EVIDENCE_DAYS`` days (default six years).
 """
 
 from __future__ import annotations
@@ -177,7 +177,8 @@ def time_csv(facts: ProofFacts, course: Any) -> bytes:
 
 def readme(facts: ProofFacts, certificate_file: str | None) -> bytes:
     config = current_app.config
-    years = config.get("EVIDENCE_RETENTION_YEARS", 6)
+    days = int(config.get("DATA_RETENTION_EVIDENCE_DAYS") or 2192)
+    years = f"{round(days / 365.25, 1):g}"
     idle = config.get("LEARNING_IDLE_MINUTES", 10)
     lines = [
         f"Dossier de preuves / Evidence pack — {facts.learner_name} <{facts.learner_email}>",
@@ -217,7 +218,8 @@ def readme(facts: ProofFacts, certificate_file: str | None) -> bytes:
         f"counts for the first, up to {idle} minutes of inactivity; two tabs never count twice; "
         "a timed quiz counts from start to submission, within its time limit.",
         "",
-        f"Conservation / Retention : {years} ans / years (EVIDENCE_RETENTION_YEARS).",
+        f"Conservation / Retention : {years} ans / years ({days} jours / days, "
+        "DATA_RETENTION_EVIDENCE_DAYS).",
         "",
     ]
     return "\r\n".join(lines).encode("utf-8")

@@ -17,7 +17,7 @@ class LearningEvent(db.Model):
     """One request of a learner that belongs to learning (written by ``proof.recording``).
 
     Append-only. ``ref_id`` is the quiz attempt or role-play run the request was about, when it
-    names one. Kept ``EVIDENCE_RETENTION_YEARS`` (``flask proof purge``).
+    names one. Kept ``DATA_RETENTION_EVIDENCE_DAYS`` (``flask proof purge``).
     """
 
     __tablename__ = "learning_events"

@@ -1,4 +1,5 @@
-"""How long evidence is kept: ``EVIDENCE_RETENTION_YEARS`` (default 6) after the event.
+"""How long evidence is kept: ``DATA_RETENTION_EVIDENCE_DAYS`` (default 2192, six years) after
+the event. One of the retention policies of ``privacy.retention`` (docs/data-retention.md).
 
 ``purge(now)`` deletes the learning events older than that (one DELETE). Quiz attempts,
 role-play runs and certificates are not touched: they are results, kept by their own rules.
@@ -17,9 +18,12 @@ from training.timeutil import utcnow
 
 
 def cutoff(now: datetime | None = None) -> datetime:
-    """Events before this moment are past retention (years counted as 365.25 days)."""
-    years = int(current_app.config.get("EVIDENCE_RETENTION_YEARS") or 6)
-    return (now or utcnow()) - timedelta(days=round(365.25 * years))
+    """Events before this moment are past retention."""
+    return (now or utcnow()) - timedelta(days=retention_days())
+
+
+def retention_days() -> int:
+    return int(current_app.config.get("DATA_RETENTION_EVIDENCE_DAYS") or 2192)
 
 
 def expired_count(now: datetime | None = None) -> int:

@@ -174,7 +174,7 @@ register_course_section(_time_section)
 @bp.cli.command("purge")
 @click.option("--dry-run", is_flag=True, help="Count what would be deleted, delete nothing.")
 def purge_command(dry_run: bool) -> None:
-    """Delete learning events older than EVIDENCE_RETENTION_YEARS (default 6)."""
+    """Delete learning events older than DATA_RETENTION_EVIDENCE_DAYS (default six years)."""
     if dry_run:
         click.echo(f"{retention.expired_count()} learning events past retention (none deleted)")
         return

@@ -78,6 +78,8 @@ def make_app(database_url: str, tmp_path: Path, **overrides: object) -> Flask:
         "BASE_URL": "http://localhost",
         "RATELIMIT_STORAGE_URI": "memory://",
         "CERTIFICATE_PDFA": False,
+        # Courses are loaded, not read from the on-disk cache (tests/courses/test_content_cache.py).
+        "CONTENT_CACHE_DIR": "",
         "CREDENTIAL_KEY_FILE": credential_key_file(),
         # Cheap argon2id in tests: hundreds of accounts are created; production keeps the cost.
         "ARGON2_TIME_COST": 1,

@@ -117,6 +117,12 @@ def _register_blueprints(app: Flask) -> None:
     from courses.admin_views import bp as courses_admin_bp
 
     app.register_blueprint(courses_admin_bp)
+    from privacy.erasure_views import init_erasure
+
+    init_erasure(app)
+    from privacy.views import init_privacy
+
+    init_privacy(app)
 
 
 def _register_cli(app: Flask) -> None:
@@ -132,6 +138,10 @@ def _register_cli(app: Flask) -> None:
     app.cli.add_command(certificates_cli)
     app.cli.add_command(courses_cli)
     app.cli.add_command(credentials_cli)
+    from privacy import retention_tasks  # noqa: F401 - registers the daily retention task
+    from privacy.cli import data_cli
+
+    app.cli.add_command(data_cli)
     from training.queue import init_queue
 
     init_queue(app)

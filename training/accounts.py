@@ -107,9 +107,18 @@ def create_user(
 
 
 def register(
-    email: str, display_name: str, full_name: str, password: str, language: str
+    email: str,
+    display_name: str,
+    full_name: str,
+    password: str,
+    language: str,
+    *,
+    notice_version: str,
 ) -> User | None:
     """Self-registration. Returns the new unconfirmed user, or None if the address was taken.
+
+    ``notice_version`` is the privacy notice the person accepted (``PRIVACY_NOTICE_VERSION``):
+    the account records it and when.
 
     Either way the caller shows the same "check your inbox" page, and the same work is done:
     the password is hashed, one link is stored in one transaction and one mail is queued. A
@@ -130,6 +139,8 @@ def register(
         role="learner",
         language=language if language in current_app.config["LANGUAGES"] else "en",
         email_verified_at=None,
+        privacy_notice_version=notice_version,
+        privacy_accepted_at=utcnow(),
     )
     db.session.add(user)
     try:

@@ -1,4 +1,5 @@
-"""The audit log: who did what to whom, when and why. Append-only; nothing here is deleted.
+"""The audit log: who did what to whom, when and why. Append-only: nothing is edited, and only
+the retention rules remove old events (certificate events never; docs/data-retention.md).
 
 One table for every feature (certificates issued, revoked and reissued, trainer overrides,
 removals from a cohort, role changes…), so an admin reads one history. ``record`` adds an event

@@ -88,6 +88,7 @@ def register() -> str | Response:
                 form.full_name.data,
                 form.password.data,
                 form.language.data,
+                notice_version=current_app.config["PRIVACY_NOTICE_VERSION"],
             )
         except accounts.AccountError as exc:
             form.password.errors.append(str(exc))

@@ -26,6 +26,16 @@ def trainer_follows(trainer: User, learner_id: int, course_slug: str | None = No
     return bool(db.session.execute(select(exists(condition))).scalar())
 
 
+def may_see_holder_document(viewer: object, holder_id: int, course_slug: str) -> bool:
+    """Who may open a document issued to a person (certificate, block attestation): the holder,
+    the trainers following the holder in that course, and admins. Anonymous viewers may not."""
+    if viewer is None or not getattr(viewer, "is_authenticated", False):
+        return False
+    if viewer.id == holder_id or viewer.is_admin:
+        return True
+    return trainer_follows(viewer, holder_id, course_slug)
+
+
 def cohorts_of_learner(learner_id: int) -> list[Cohort]:
     return list(
         db.session.execute(

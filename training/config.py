@@ -97,9 +97,16 @@ class Config:
         self.WTF_CSRF_TIME_LIMIT = None  # a long quiz must not lose its token
         self.BABEL_DEFAULT_LOCALE = "en"
         self.LANGUAGES = ("en", "fr")
+        # Times are stored in UTC and shown in the organisation's zone (training.dates).
+        self.BABEL_DEFAULT_TIMEZONE = env("TIMEZONE", "Europe/Paris")
         self.QUIZ_GRACE_SECONDS = _int("QUIZ_GRACE_SECONDS", 60)
         self.AT_RISK_DAYS = _int("AT_RISK_DAYS", 14)
         self.CONTENT_AUTO_RELOAD = _bool("CONTENT_AUTO_RELOAD", True)
+        # Loaded courses kept on disk per content and code version (courses/content_cache.py),
+        # so a new worker starts without rendering every module again; "" turns it off.
+        self.CONTENT_CACHE_DIR = env(
+            "CONTENT_CACHE_DIR", str(Path(instance_path) / "content-cache")
+        )
         # What a French training organisation must prove (issue 15, package proof/).
         # Measured learning time: a gap between two requests counts up to this idle limit.
         self.LEARNING_IDLE_MINUTES = _int("LEARNING_IDLE_MINUTES", 10)
@@ -112,8 +119,37 @@ class Config:
             "ORGANISATION_REPRESENTATIVE_TITLE", "Responsable de l'organisme de formation"
         )
         self.ORGANISATION_CITY = env("ORGANISATION_CITY", "")
-        # How long learning events and evidence are kept (years, `flask proof purge`).
-        self.EVIDENCE_RETENTION_YEARS = _int("EVIDENCE_RETENTION_YEARS", 6)
+        # Retention periods in days (privacy.retention, docs/data-retention.md, `flask data
+        # retention`). Learner accounts inactive this long are erased, after a warning mail
+        # sent this many days before; staff accounts are never purged automatically.
+        self.DATA_RETENTION_INACTIVE_DAYS = _int("DATA_RETENTION_INACTIVE_DAYS", 1095)
+        self.DATA_RETENTION_INACTIVE_WARNING_DAYS = _int("DATA_RETENTION_INACTIVE_WARNING_DAYS", 30)
+        # Learning events, the evidence of a funded action (`flask proof purge`): six years by
+        # default. EVIDENCE_RETENTION_YEARS, the former setting, is still read as a fallback.
+        self.DATA_RETENTION_EVIDENCE_DAYS = _int(
+            "DATA_RETENTION_EVIDENCE_DAYS", round(365.25 * _int("EVIDENCE_RETENTION_YEARS", 6))
+        )
+        # Sessions, tokens, task markers and the audit log (certificate events are kept for good,
+        # events naming a course as long as the evidence).
+        self.DATA_RETENTION_LOG_DAYS = _int("DATA_RETENTION_LOG_DAYS", 365)
+        # Sent and dead-lettered mails in the outbox.
+        self.DATA_RETENTION_OUTBOX_DAYS = _int("DATA_RETENTION_OUTBOX_DAYS", 90)
+        # Personal data (issue 21, package privacy/). The controller named by the privacy
+        # notice (/privacy), and the notice's version recorded when an account is created.
+        self.PRIVACY_CONTROLLER_NAME = env("PRIVACY_CONTROLLER_NAME", self.ORGANISATION_NAME)
+        self.PRIVACY_CONTROLLER_ADDRESS = env(
+            "PRIVACY_CONTROLLER_ADDRESS", "1 rue de l'Exemple, 75000 Paris, France"
+        )
+        self.PRIVACY_CONTACT_EMAIL = env("PRIVACY_CONTACT_EMAIL", "privacy@passerelle.invalid")
+        self.PRIVACY_DPO = env("PRIVACY_DPO", "")  # the data protection officer, if any
+        self.PRIVACY_NOTICE_VERSION = env("PRIVACY_NOTICE_VERSION", "2026-12-01")
+        # Days between asking to delete an account and its erasure (the notice prints it).
+        self.ERASURE_GRACE_DAYS = _int("ERASURE_GRACE_DAYS", 14)
+        # "Download my data": the mailed link works once, for the owner, this many days.
+        self.DATA_EXPORT_LINK_DAYS = _int("DATA_EXPORT_LINK_DAYS", 7)
+        self.DATA_EXPORT_DAILY_LIMIT = _int("DATA_EXPORT_DAILY_LIMIT", 3)
+        # How long the erasure confirmation link (privacy.erasure) works, in hours.
+        self.ERASURE_LINK_HOURS = _int("ERASURE_LINK_HOURS", 48)
 
     def as_dict(self) -> dict[str, object]:
         return dict(vars(self))

@@ -88,6 +88,14 @@ class RegisterForm(FlaskForm):
         render_kw={"autocomplete": "new-password"},
     )
     language = SelectField(_l("Language"), choices=LANGUAGE_CHOICES)
+    privacy_consent = BooleanField(
+        _l("I have read the privacy notice"),
+        validators=[
+            DataRequired(
+                message=_l("To create an account, confirm that you have read the privacy notice.")
+            )
+        ],
+    )
 
 
 class LoginForm(FlaskForm):

@@ -54,6 +54,10 @@ class User(UserMixin, db.Model):
     last_login_at: Mapped[datetime | None] = mapped_column(DateTime)
     # None until the owner follows the emailed confirmation link (or an admin/CLI creates them).
     email_verified_at: Mapped[datetime | None] = mapped_column(DateTime)
+    # The privacy notice accepted at registration (PRIVACY_NOTICE_VERSION) and when; None for
+    # accounts created by an admin, the CLI or an import.
+    privacy_notice_version: Mapped[str | None] = mapped_column(String(32))
+    privacy_accepted_at: Mapped[datetime | None] = mapped_column(DateTime)
 
     def get_id(self) -> str:
         return f"{self.id}:{self.session_version}"

@@ -193,7 +193,7 @@ def test_events_past_retention_are_purged_by_the_cli(app, runner, member):
     result = runner.invoke(args=["proof", "purge"])
     assert "1 learning events past retention deleted" in result.output
     assert [e.key for e in _events(learner)] == ["02-practice"]
-    app.config["EVIDENCE_RETENTION_YEARS"] = 4
+    app.config["DATA_RETENTION_EVIDENCE_DAYS"] = 4 * 365
     assert "1 learning events" in runner.invoke(args=["proof", "purge"]).output
 
 

@@ -120,6 +120,16 @@ MATRIX: dict[str, Row] = {
     "notifications.save_preferences POST": row(*SIGNED_IN),
     "auth.account GET": row(*SIGNED_IN),
     "auth.account POST": row(*SIGNED_IN),
+    # Erasure (issue 21): the holder asks and cancels; the mail link works without a login.
+    "erasure.request_page GET": row(*SIGNED_IN),
+    "erasure.request_page POST": row(*SIGNED_IN),
+    "erasure.cancel POST": row(*SIGNED_IN),
+    "erasure.confirm GET": row(*EVERYONE.values(), token="erasure_token"),
+    "erasure.confirm POST": row(*EVERYONE.values(), token="erasure_token"),
+    # Personal data (privacy/): the notice is public; the export link is its owner's only.
+    "privacy.notice GET": row(*EVERYONE.values()),
+    "privacy.request_export POST": row(*SIGNED_IN),
+    "privacy.download_export GET": row(*OWNER_ONLY, token="export_token"),
     # Learning
     "courses.dashboard GET": row(*SIGNED_IN),
     "courses.enrol POST": row(*SIGNED_IN),
@@ -201,6 +211,8 @@ MATRIX: dict[str, Row] = {
     "admin.users GET": row(LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK),
     "admin.audit_log GET": row(LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK),
     "admin.change_role POST": row(LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK),
+    "erasure.admin_erase GET": row(LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK),
+    "erasure.admin_erase POST": row(LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK),
     "courses_admin.index GET": row(LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK),
     "courses_admin.course GET": row(LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK),
     # Proof of a training action (issue 15): the learner, their cohort trainers, admins.

@@ -107,8 +107,37 @@ def build_world(app: Flask) -> World:
         "verify_token": links.issue_token(unverified, TokenPurpose.VERIFY),
         "invite_token": links.issue_token(unverified, TokenPurpose.INVITE),
         "unsubscribe_token": unsubscribe_token(learner.id, "inactivity"),
+        "erasure_token": _erasure_token(unverified.id),
+        "export_token": _ready_export(learner),
     }
     return World(app, users, values)
+
+
+def _erasure_token(user_id: int) -> str:
+    """A pending erasure request's mail link (privacy.erasure) for an account of the world."""
+    from privacy.erasure_models import ErasureRequest
+
+    token = secrets.token_urlsafe(32)
+    db.session.add(
+        ErasureRequest(
+            user_id=user_id,
+            token_hash=hashlib.sha256(token.encode()).hexdigest(),
+            token_expires_at=utcnow() + timedelta(days=1),
+        )
+    )
+    db.session.commit()
+    return token
+
+
+def _ready_export(learner: Any) -> str:
+    """The token of a ready data export of the learner (its link is walked, once per role)."""
+    from privacy import export
+    from privacy.export_models import ExportRequest
+
+    record = ExportRequest(user_id=learner.id, status="pending", created_at=utcnow())
+    db.session.add(record)
+    db.session.commit()
+    return export.store(record, b"PK\x05\x06" + bytes(18), utcnow())
 
 
 def _block_attestation(learner_id: int) -> Any:

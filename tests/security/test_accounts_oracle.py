@@ -39,6 +39,7 @@ def registration(email: str) -> dict[str, str]:
         "password": "several unrelated words",
         "confirm": "several unrelated words",
         "language": "en",
+        "privacy_consent": "y",
     }
 
 

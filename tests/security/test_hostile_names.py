@@ -81,6 +81,7 @@ def test_registration_explains_the_refusal_in_both_languages(client, name):
         "password": "a long enough passphrase",
         "confirm": "a long enough passphrase",
         "language": "en",
+        "privacy_consent": "y",
     }
     page = client.post("/register", data=data).get_data(as_text=True)
     assert "Names cannot contain control characters" in page

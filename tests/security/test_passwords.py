@@ -52,6 +52,7 @@ def test_registration_refuses_12345678_in_both_languages(client):
         "password": "12345678",
         "confirm": "12345678",
         "language": "en",
+        "privacy_consent": "y",
     }
     page = client.post("/register", data=data).get_data(as_text=True)
     assert "among the 10,000 most used" in page

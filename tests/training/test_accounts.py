@@ -25,6 +25,7 @@ def register(client, email="new@example.test", password="a good password", **ext
         "password": password,
         "confirm": password,
         "language": "en",
+        "privacy_consent": "y",
     }
     data.update(extra)
     return client.post("/register", data=data)
