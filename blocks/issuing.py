@@ -55,8 +55,6 @@ LABELS = {
         "issued_by": "Issued by",
         "code": "Attestation no.",
         "verify": "Verify this attestation at",
-        "months": cert_pdf.DEFAULT_LABELS["months"],
-        "date": "{day} {month} {year}",
         "module": "Module: {title}",
         "quiz": "Quiz: {title}",
         "roleplay": "Role-play: {title}",
@@ -75,9 +73,6 @@ LABELS = {
         "issued_by": "Délivrée par",
         "code": "Attestation n°",
         "verify": "Vérifier cette attestation sur",
-        "months": "janvier février mars avril mai juin juillet août septembre octobre "
-        "novembre décembre",
-        "date": "{day} {month} {year}",
         "module": "Module : {title}",
         "quiz": "Quiz : {title}",
         "roleplay": "Mise en situation : {title}",
@@ -206,9 +201,7 @@ def render_html(snapshot: AttestationSnapshot, language: str) -> str:
         qr_data_uri=cert_pdf._qr_data_uri(url),
         signatory_name=name.strip(),
         signatory_role=role.strip(),
-        date_text=labels["date"].format(
-            day=day.day, month=labels["months"].split()[day.month - 1], year=day.year
-        ),
+        date_text=cert_pdf._format_date(day, labels),
         score_text=score,
         name_size=cert_pdf._size_class(printed.holder_name, (26, 36, 50, 80)),
         block_size=cert_pdf._size_class(printed.block_title, (48, 72, 100, 140)),

@@ -54,9 +54,6 @@ FRENCH_LABELS = {
     "issued_by": "Délivré par",
     "code": "Certificat n°",
     "verify": "Vérifier ce certificat sur",
-    "months": "janvier février mars avril mai juin juillet août septembre octobre novembre "
-    "décembre",
-    "date": "{day} {month} {year}",
     "decimal": ",",
 }
 

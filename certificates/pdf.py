@@ -48,6 +48,7 @@ if TYPE_CHECKING:  # WeasyPrint is imported only when a PDF is rendered (certifi
     from weasyprint import Attachment
     from weasyprint.urls import URLFetcher
 
+from training.dates import format_date
 from training.numbers import format_number
 from training.text_safety import fit_to_fonts, printable
 
@@ -65,8 +66,8 @@ SYLLABUS_DENSE_ABOVE = 800
 #: The colour of the QR code's dark modules: the certificate's ink.
 QR_INK = "#1f3f4d"
 
-#: Printed labels. ``months`` is the twelve month names separated by spaces; ``date`` is how a
-#: date is written (``{day}``, ``{month}``, ``{year}``); ``decimal`` is the decimal mark.
+#: Printed labels. ``lang`` is the certificate's language: its date is written in that
+#: language's one style (``training.dates``); ``decimal`` is the decimal mark.
 DEFAULT_LABELS: Mapping[str, str] = MappingProxyType(
     {
         "lang": "en",
@@ -82,9 +83,6 @@ DEFAULT_LABELS: Mapping[str, str] = MappingProxyType(
         "issued_by": "Issued by",
         "code": "Certificate no.",
         "verify": "Verify this certificate at",
-        "months": "January February March April May June July August September October "
-        "November December",
-        "date": "{day} {month} {year}",
         "decimal": ".",
     }
 )
@@ -313,8 +311,6 @@ def _merge_labels(labels: Mapping[str, str] | None) -> dict[str, str]:
         if unknown:
             raise ValueError(f"unknown certificate labels: {sorted(unknown)}")
         merged.update(labels)
-    if len(merged["months"].split()) != 12:
-        raise ValueError("the 'months' label must hold twelve month names")
     return merged
 
 
@@ -347,8 +343,8 @@ def _score_text(score: float | None, labels: Mapping[str, str]) -> str | None:
 
 
 def _format_date(day: date, labels: Mapping[str, str]) -> str:
-    month = labels["months"].split()[day.month - 1]
-    return labels["date"].format(day=day.day, month=month, year=day.year)
+    """The date in the certificate's language, in the platform's one style (``training.dates``)."""
+    return format_date(day, labels.get("lang") or "en")
 
 
 def _w3c_datetime(moment: datetime) -> str:

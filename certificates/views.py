@@ -24,11 +24,13 @@ from blocks import verification as block_verification
 from certificates import demo as _demo  # noqa: F401  (registers the demo loader)
 from certificates import models, sections, services, uploads  # models: registers the tables
 from certificates.forms import CodeForm, RevokeForm, UploadForm
+from certificates.status_labels import status_label
 from credentials import services as credentials
 from training.extensions import limiter
 from training.forms import EmptyForm
 
 bp = Blueprint("certificates", __name__)
+bp.add_app_template_filter(status_label, "certificate_status")
 sections.register()
 
 

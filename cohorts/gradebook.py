@@ -4,7 +4,9 @@ UTF-8 with a BOM so spreadsheet programs read accents right; every cell that a s
 would take for a formula (starting with =, +, -, @, a tab or a carriage return) is neutralised
 with a leading single quote (OWASP "CSV injection"). Figures are the progress service's, printed
 by ``training.numbers`` in the trainer's language (``33,3`` in French), one decimal at most;
-counts are separate columns rather than "7/26", which a spreadsheet would read as a date.
+counts are separate columns rather than "7/26", which a spreadsheet would read as a date. Dates
+are ISO 8601 in the organisation's time zone, named in the header (``training.dates.csv_datetime``):
+every spreadsheet reads ``2026-12-01 17:37`` as a date it can sort, whatever its language.
 
 The file is streamed: :func:`gradebook_chunks` yields the header, then ``ROWS_PER_CHUNK`` rows at
 a time, encoded as they are written, so the response starts at once and no copy of the whole
@@ -16,7 +18,6 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterator
-from datetime import datetime
 
 from flask_babel import gettext as _
 from flask_babel import ngettext
@@ -25,6 +26,7 @@ from certificates.progress import GrantFact, Progress
 from cohorts.dashboard import Dashboard
 from proof.durations import hours_decimal
 from proof.learning_time import realised_seconds_of_users
+from training.dates import csv_date, csv_datetime, timezone_name
 from training.numbers import format_number
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -42,10 +44,6 @@ def _number(value: float | None) -> str:
     return "" if value is None else format_number(value)
 
 
-def _when(value: datetime | None) -> str:
-    return value.strftime("%Y-%m-%d %H:%M") if value else ""
-
-
 def grant_text(grant: GrantFact, progress: Progress) -> str:
     """One second chance, in a line: when, what, for which requirement, why, by whom."""
     item = progress.item(grant.target, grant.key)
@@ -61,7 +59,7 @@ def grant_text(grant: GrantFact, progress: Progress) -> str:
         what = _("role-play %(name)s reopened", name=name)
     else:
         what = _("%(name)s excused", name=name)
-    when = grant.granted_at.strftime("%Y-%m-%d") if grant.granted_at else ""
+    when = csv_date(grant.granted_at)
     return f"{when} {what} — {grant.reason} ({grant.granted_by})"
 
 
@@ -94,7 +92,7 @@ def gradebook_chunks(dashboard: Dashboard) -> Iterator[bytes]:
         _("Needs an extra attempt"),
         _("Certificate code"),
         _("Certificate status"),
-        _("Last activity (UTC)"),
+        _("Last activity (%(zone)s time)", zone=timezone_name()),
         _("At risk"),
         _("Measured learning time (hours)"),
     ]
@@ -133,7 +131,7 @@ def gradebook_chunks(dashboard: Dashboard) -> Iterator[bytes]:
             cells += ["", labels["not_issued"]]
         else:
             cells += ["", labels["not_complete"]]
-        cells += [_when(row.last_activity), labels["yes"] if row.at_risk else labels["no"]]
+        cells += [csv_datetime(row.last_activity), labels["yes"] if row.at_risk else labels["no"]]
         cells.append(_number(hours_decimal(measured.get(row.user.id, 0.0))))
         writer.writerow([neutralise(c) for c in cells])
         if number % ROWS_PER_CHUNK == 0:

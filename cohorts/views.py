@@ -6,8 +6,6 @@ like a cohort that does not exist; learners get the 403 of ``trainer_required``.
 
 from __future__ import annotations
 
-from datetime import date, datetime
-
 from flask import (
     Blueprint,
     abort,
@@ -20,8 +18,8 @@ from flask import (
     stream_with_context,
     url_for,
 )
-from flask_babel import format_date, format_datetime, ngettext
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 from werkzeug.wrappers import Response
 from wtforms import SelectChoice
@@ -85,16 +83,6 @@ def _fields(form: CohortForm) -> services.CohortFields:
 @bp.app_template_filter("join_code")
 def _join_code_filter(code: str) -> str:
     return display_code(code)
-
-
-@bp.app_template_filter("cohort_date")
-def _date_filter(value: date | datetime | None) -> str:
-    return format_date(value, "medium") if value else ""
-
-
-@bp.app_template_filter("cohort_datetime")
-def _datetime_filter(value: datetime | None) -> str:
-    return format_datetime(value, "short") if value else ""
 
 
 # Cohort management ---------------------------------------------------------------------

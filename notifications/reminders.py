@@ -123,7 +123,7 @@ def _remind(user: User, course: Any, step: Item, since: datetime, now: datetime)
 
 def send_deadlines(today: date | None = None) -> int:
     """Queue the end-date reminders due ``today``; returns how many were queued."""
-    from flask_babel import format_date
+    from training.dates import format_date
 
     today = today or utcnow().date()
     horizon = today + timedelta(days=current_app.config["DEADLINE_NOTICE_DAYS"])
@@ -164,7 +164,7 @@ def send_deadlines(today: date | None = None) -> int:
                     len(left),
                     name=user.display_name,
                     cohort=cohort.name,
-                    date=format_date(cohort.ends_on, "long"),
+                    date=format_date(cohort.ends_on),
                     course=course.title,
                 )
                 if step is not None:
@@ -174,7 +174,7 @@ def send_deadlines(today: date | None = None) -> int:
                         url=step_url(course.slug, step),
                     )
                 return _("%(cohort)s ends on %(date)s", cohort=cohort.name,
-                         date=format_date(cohort.ends_on, "long")), text  # fmt: skip
+                         date=format_date(cohort.ends_on)), text  # fmt: skip
 
             key = f"deadline:{user.id}:{cohort.id}:{cohort.ends_on.isoformat()}"
             if notify(user, preferences.DEADLINE, key, build) is not None:

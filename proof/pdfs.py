@@ -12,12 +12,12 @@ from __future__ import annotations
 from typing import Any
 
 import jinja2
-from babel.dates import format_date
 from flask import current_app
 
 from certificates.pdf import DEFAULT_LOGO, TEMPLATES_DIR
 from proof.documents import ProofFacts
 from proof.durations import format_duration, hours_decimal
+from training.dates import format_date
 from training.numbers import format_number, format_percent
 
 _ENV = jinja2.Environment(
@@ -30,7 +30,7 @@ ATTESTATION = "proof/attestation_print.html"
 
 
 def _day(value: Any) -> str:
-    return format_date(value, "d MMMM y", locale="fr") if value else ""
+    return format_date(value, "fr") if value else ""
 
 
 def _context(f: ProofFacts) -> dict[str, Any]:

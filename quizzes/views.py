@@ -21,6 +21,7 @@ from quizzes.forms import AttemptForm, answers_from_form, layout
 from quizzes.models import Attempt
 from quizzes.review import answer_display, right_answer_display
 from training.cohort_access import has_a_trainer
+from training.dates import format_time
 from training.forms import EmptyForm
 
 bp = Blueprint("quizzes", __name__, url_prefix="/courses/<course_slug>/<stem>/quiz")
@@ -151,7 +152,7 @@ def answer(course_slug: str, stem: str, attempt_id: int) -> Response:
         saved_at = outcome.attempt.saved_at
         return jsonify(
             saved=outcome.saved,
-            saved_at=saved_at.strftime("%H:%M") if saved_at else None,
+            saved_at=format_time(saved_at) if saved_at else None,
             result_url=None if outcome.saved else _attempt_url(current, ".result"),
         )
     if not outcome.saved:

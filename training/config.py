@@ -97,6 +97,8 @@ class Config:
         self.WTF_CSRF_TIME_LIMIT = None  # a long quiz must not lose its token
         self.BABEL_DEFAULT_LOCALE = "en"
         self.LANGUAGES = ("en", "fr")
+        # Times are stored in UTC and shown in the organisation's zone (training.dates).
+        self.BABEL_DEFAULT_TIMEZONE = env("TIMEZONE", "Europe/Paris")
         self.QUIZ_GRACE_SECONDS = _int("QUIZ_GRACE_SECONDS", 60)
         self.AT_RISK_DAYS = _int("AT_RISK_DAYS", 14)
         self.CONTENT_AUTO_RELOAD = _bool("CONTENT_AUTO_RELOAD", True)

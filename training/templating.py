@@ -5,12 +5,12 @@ from __future__ import annotations
 import re
 
 from flask import Flask, request
-from flask_babel import format_datetime, get_locale
+from flask_babel import get_locale
 from flask_babel import gettext as _
 
+from training import dates, numbers, typography
 from training.content_language import init_content_language
 from training.forms import EmptyForm, LanguageForm
-from training.numbers import register_filters
 
 _BROWSERS = (("Edg/", "Edge"), ("OPR/", "Opera"), ("Firefox/", "Firefox"),
              ("Chrome/", "Chrome"), ("Chromium/", "Chromium"), ("Safari/", "Safari"))  # fmt: skip
@@ -30,11 +30,13 @@ def device_label(user_agent: str | None) -> str:
 
 
 def init_templating(app: Flask) -> None:
-    register_filters(app)
+    numbers.register_filters(app)
+    dates.register_filters(app)
     init_content_language(app)
 
     app.add_template_filter(device_label, "device_label")
-    app.add_template_filter(lambda v: format_datetime(v, "short") if v else "", "datetime_short")
+    app.add_template_filter(typography.quote, "quoted")
+    app.add_template_filter(typography.speaker, "speaker")
 
     @app.context_processor
     def shared_context() -> dict[str, object]:

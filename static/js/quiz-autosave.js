@@ -33,7 +33,7 @@
       return response.json();
     }).then(function (result) {
       if (result.saved) {
-        say(savedLabel.replace("__TIME__", result.saved_at + " UTC"));
+        say(savedLabel.replace("__TIME__", result.saved_at));
       } else if (result.result_url) {
         window.location.assign(result.result_url);
       }

@@ -34,7 +34,7 @@ def test_register_login_french_logout(page, live_server, app):
     page.get_by_label("Email").fill("nadia@example.test")
     page.get_by_label("Password").fill("a long enough password")
     page.get_by_role("button", name="Log in").click()
-    expect(page.get_by_text("Welcome back, Nadia")).to_be_visible()
+    expect(page.get_by_text("Welcome, Nadia")).to_be_visible()
 
     page.get_by_label("Language").select_option("fr")
     page.get_by_role("button", name="Change language").click()
