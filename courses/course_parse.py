@@ -1,7 +1,11 @@
 """Reading ``course.yaml`` and assembling a Course from its modules, quizzes and role-plays.
 
 ``CourseReader(folder, display).read()`` returns the Course or ``None``, with every problem
-found (``path:line: message``): an author fixes a folder in one pass. The modules are read by
+found (``path:line: message``): an author fixes a folder in one pass. ``course.yaml``'s
+structure is defined by ``docs/schemas/course.schema.json``; the code here checks what a schema
+cannot (listed files exist and are listed once, completion names the course's own modules and
+role-plays, blocks are declared and used) and reads on past a broken key, leaving it out, so the
+modules' and role-plays' problems come in the same pass. The modules are read by
 ``courses.module_parse``, the role-plays by ``courses.scenario_parse``; the checker's lints are
 added afterwards by ``courses.course_lints``.
 """
@@ -16,40 +20,25 @@ from courses.editions import parse_edition_of
 from courses.extras_parse import PLACEMENT_STEM, read_placement, read_survey
 from courses.glossary import read_glossary, with_links
 from courses.module_parse import QUIZ_SUFFIXES, Listed, ModuleReader
-from courses.problems import CourseProblems, errors_in, is_number, own_line, percent_setting
-from courses.scenario import DEFAULT_PASSING_OUTCOMES, OUTCOMES, Scenario
+from courses.problems import CourseProblems, errors_in
+from courses.scenario import DEFAULT_PASSING_OUTCOMES, Scenario
 from courses.scenario_parse import load_scenario_file
-from training import markdown
+from training import content_schema, markdown
 from training.content_blocks import Block, BlockUse, check_block_usage, parse_course_blocks
-from training.content_source import (
-    ContentError,
-    LineDict,
-    Problem,
-    kind_of,
-    line_of,
-    load_yaml_file,
-)
+from training.content_source import ContentError, LineDict, Problem, line_of, load_yaml_file
 
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-LANGUAGES = ("en", "fr")
-COURSE_REQUIRED = ("title", "summary", "language", "hours", "modules", "certificate")
-COURSE_OPTIONAL = (
-    "open", "objectives", "roleplays", "completion", "blocks", "edition_of", "reminder_days",
-    "placement", "survey",
-)  # fmt: skip
-COMPLETION_KEYS = (
-    "pass_mark",
-    "modules",
-    "quizzes",
-    "roleplays",
-    "roleplay_min_score",
-    "roleplay_outcomes",
-    "roleplay_max_runs",
-)
-CERTIFICATE_KEYS = ("title", "signatory", "issuer")
 DEFAULT_PASS_MARK = 70.0
 DEFAULT_REMINDER_DAYS = 7
 DEFAULT_ROLEPLAY_MIN_SCORE = 60.0
+
+
+def locate(data: object, path: tuple) -> tuple[str, str, str]:
+    """Name a place in course.yaml: ``'pass_mark' in 'completion'``, ``'id' in block 2``."""
+    if len(path) >= 2 and path[0] == "blocks" and isinstance(path[1], int):
+        block = f"block {path[1] + 1}"
+        return ("", block, "") if len(path) == 2 else ("", repr(path[2]), f" in {block}")
+    return content_schema.describe(data, path, "course.yaml")
 
 
 class CourseReader:
@@ -72,13 +61,12 @@ class CourseReader:
         except ContentError as exc:
             self.problems.extend(exc.problems)
             return None, self.problems.items
+        shown = self.problems.path("course.yaml")
+        checked = content_schema.check("course", data, shown, "course.yaml", locate)
+        self.problems.extend(checked.problems)
         if not isinstance(data, dict):
-            self.problems.add(
-                "course.yaml",
-                own_line(data),
-                "course.yaml must be a mapping with " + ", ".join(COURSE_REQUIRED),
-            )
             return None, self.problems.items
+        data = checked.valid_part(data)
         if not SLUG_RE.match(self.slug):
             self.problems.add(
                 "course.yaml",
@@ -87,22 +75,16 @@ class CourseReader:
                 "(lowercase letters, digits and hyphens)",
             )
         p = self.problems
-        p.check_keys("course.yaml", data, COURSE_REQUIRED, COURSE_OPTIONAL)
         self.lines["hours"] = line_of(data, "hours")
         certificate_data = data.get("certificate")
         if isinstance(certificate_data, dict):
             self.lines["certificate.title"] = line_of(
                 certificate_data, "title", line_of(data, "certificate")
             )
-        title = p.text("course.yaml", data, "title")
-        summary = p.text("course.yaml", data, "summary")
-        language = self.language(data)
-        hours = self.hours(data)
-        is_open = self.open_flag(data)
-        reminder_days = self.reminder_days(data)
-        objectives = p.text_list("course.yaml", data, "objectives", required=False)
-        module_list = self.listed(data, "modules", "modules", ".md", required=True)
-        roleplay_list = self.listed(data, "roleplays", "roleplays", ".yaml", required=False)
+        title, summary = (data.get(key, "").strip() for key in ("title", "summary"))
+        objectives = tuple(text.strip() for text in data.get("objectives", ()))
+        module_list = self.listed(data, "modules", "modules", ".md")
+        roleplay_list = self.listed(data, "roleplays", "roleplays", ".yaml")
         certificate = self.certificate(data)
         blocks = parse_course_blocks(
             data, lambda line, message: p.add("course.yaml", line, message)
@@ -129,10 +111,10 @@ class CourseReader:
             slug=self.slug,
             title=title,
             summary=summary,
-            language=language,
-            hours=hours,
-            open=is_open,
-            objectives=tuple(objectives),
+            language=data["language"],
+            hours=data["hours"],
+            open=data.get("open", True),
+            objectives=objectives,
             modules=tuple(modules),
             roleplays=tuple(roleplays),
             completion=completion,
@@ -142,7 +124,7 @@ class CourseReader:
             blocks=blocks,
             edition_of=edition_of,
             glossary=glossary,
-            reminder_days=reminder_days,
+            reminder_days=data.get("reminder_days", DEFAULT_REMINDER_DAYS),
             placement=placement,
             survey=survey,
         )
@@ -171,71 +153,14 @@ class CourseReader:
         for path, problem_line, message in check_block_usage(blocks, uses, "course.yaml", line):
             self.problems.add(path, problem_line, message)
 
-    def language(self, data: dict) -> str:
-        value = data.get("language")
-        if "language" in data and value not in LANGUAGES:
-            self.problems.add(
-                "course.yaml",
-                line_of(data, "language"),
-                f"'language' must be one of {', '.join(LANGUAGES)}, not {value!r}",
-            )
-        return value if value in LANGUAGES else "en"
-
-    def hours(self, data: dict) -> float:
-        value = data.get("hours")
-        if "hours" in data and not (is_number(value) and value > 0):
-            self.problems.add(
-                "course.yaml",
-                line_of(data, "hours"),
-                f"'hours' must be a positive number, not {kind_of(value)}",
-            )
-            return 0
-        return value if is_number(value) else 0
-
-    def reminder_days(self, data: dict) -> int:
-        """Days without activity before a learner gets a reminder (issue 17; default 7)."""
-        value = data.get("reminder_days", DEFAULT_REMINDER_DAYS)
-        if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 90:
-            self.problems.add(
-                "course.yaml",
-                line_of(data, "reminder_days"),
-                f"'reminder_days' must be a whole number of days from 1 to 90, not {value!r}",
-            )
-            return DEFAULT_REMINDER_DAYS
-        return value
-
-    def open_flag(self, data: dict) -> bool:
-        value = data.get("open", True)
-        if not isinstance(value, bool):
-            self.problems.add(
-                "course.yaml",
-                line_of(data, "open"),
-                f"'open' must be true or false, not {kind_of(value)}",
-            )
-            return False
-        return value
-
-    def listed(self, data: dict, key: str, folder: str, suffix: str, required: bool) -> Listed:
-        """Check a list of stems/slugs in course.yaml and that each names a file."""
+    def listed(self, data: dict, key: str, folder: str, suffix: str) -> Listed:
+        """The stems or slugs listed under ``key``: each once, each naming a file."""
         listed = Listed()
-        if key not in data:
-            return listed
-        value = data[key]
+        value = data.get(key, [])
         line = line_of(data, key)
-        if not isinstance(value, list) or (required and not value):
-            what = "it is empty" if isinstance(value, list) else f"not {kind_of(value)}"
-            self.problems.add("course.yaml", line, f"{key!r} must be a non-empty list, {what}")
-            return listed
         for index, name in enumerate(value):
             item_line = line_of(value, index, line)
-            if not isinstance(name, str) or not SLUG_RE.match(name):
-                self.problems.add(
-                    "course.yaml",
-                    item_line,
-                    f"{name!r} in {key!r} must be a file name without its extension "
-                    "(lowercase letters, digits and hyphens)",
-                )
-            elif name in listed.lines:
+            if name in listed.lines:
                 self.problems.add(
                     "course.yaml",
                     item_line,
@@ -283,20 +208,10 @@ class CourseReader:
                 )
 
     def certificate(self, data: dict) -> CertificateInfo | None:
-        if "certificate" not in data:
+        value = data.get("certificate")
+        if value is None:
             return None
-        value = data["certificate"]
-        if not isinstance(value, dict):
-            self.problems.add(
-                "course.yaml",
-                line_of(data, "certificate"),
-                "'certificate' must be a mapping with " + ", ".join(CERTIFICATE_KEYS),
-            )
-            return None
-        where = " in 'certificate'"
-        self.problems.check_keys("course.yaml", value, CERTIFICATE_KEYS, (), where)
-        fields = [self.problems.text("course.yaml", value, k, where) for k in CERTIFICATE_KEYS]
-        return CertificateInfo(*fields) if all(fields) else None
+        return CertificateInfo(*(value[key].strip() for key in ("title", "signatory", "issuer")))
 
     def completion(
         self,
@@ -306,28 +221,15 @@ class CourseReader:
         roleplay_list: Listed,
     ) -> CompletionRules | None:
         value = data.get("completion", LineDict())
-        where = " in 'completion'"
-        if not isinstance(value, dict):
-            self.problems.add(
-                "course.yaml",
-                line_of(data, "completion"),
-                "'completion' must be a mapping with " + ", ".join(COMPLETION_KEYS),
-            )
-            return None
-        self.problems.check_keys("course.yaml", value, (), COMPLETION_KEYS, where)
-        pass_mark = percent_setting(self.problems, value, "pass_mark", DEFAULT_PASS_MARK, where)
-        min_score = percent_setting(
-            self.problems, value, "roleplay_min_score", DEFAULT_ROLEPLAY_MIN_SCORE, where
-        )
-        outcomes = self.outcomes(value, where)
-        max_runs = self.max_runs(value, where)
+        outcomes = tuple(dict.fromkeys(value.get("roleplay_outcomes", DEFAULT_PASSING_OUTCOMES)))
+        max_runs = value.get("roleplay_max_runs")
         with_quiz = [m.stem for m in modules if m.quiz is not None]
         required_modules = self.selection(value, "modules", module_list.names, module_list.names)
         required_quizzes = self.selection(value, "quizzes", with_quiz, module_list.names)
         required_roleplays = self.selection(
             value, "roleplays", roleplay_list.names, roleplay_list.names
         )
-        if "quizzes" in value and isinstance(value["quizzes"], list):
+        if isinstance(value.get("quizzes"), list):
             for index, stem in enumerate(value["quizzes"]):
                 if stem in module_list.lines and stem not in with_quiz and modules:
                     self.problems.add(
@@ -336,72 +238,24 @@ class CourseReader:
                         f"module {stem!r} is required in 'quizzes' but has no quiz file",
                     )
         return CompletionRules(
-            pass_mark=pass_mark,
+            pass_mark=float(value.get("pass_mark", DEFAULT_PASS_MARK)),
             modules=tuple(required_modules),
             quizzes=tuple(required_quizzes),
             roleplays=tuple(required_roleplays),
-            roleplay_min_score=min_score,
+            roleplay_min_score=float(value.get("roleplay_min_score", DEFAULT_ROLEPLAY_MIN_SCORE)),
             roleplay_outcomes=outcomes,
             roleplay_max_runs=max_runs,
         )
-
-    def outcomes(self, value: dict, where: str) -> tuple[str, ...]:
-        """``roleplay_outcomes``: the outcomes a passing run may end on."""
-        if "roleplay_outcomes" not in value:
-            return DEFAULT_PASSING_OUTCOMES
-        raw = value["roleplay_outcomes"]
-        line = line_of(value, "roleplay_outcomes", own_line(value))
-        if not isinstance(raw, list) or not raw:
-            self.problems.add(
-                "course.yaml",
-                line,
-                f"'roleplay_outcomes'{where} must be a non-empty list of "
-                f"{', '.join(OUTCOMES)}, not {raw!r}",
-            )
-            return DEFAULT_PASSING_OUTCOMES
-        chosen: list[str] = []
-        for index, outcome in enumerate(raw):
-            if outcome not in OUTCOMES:
-                self.problems.add(
-                    "course.yaml",
-                    line_of(raw, index, line),
-                    f"{outcome!r} in 'roleplay_outcomes' is not an outcome "
-                    f"(one of {', '.join(OUTCOMES)})",
-                )
-            elif outcome not in chosen:
-                chosen.append(outcome)
-        return tuple(chosen) or DEFAULT_PASSING_OUTCOMES
-
-    def max_runs(self, value: dict, where: str) -> int | None:
-        """``roleplay_max_runs``: runs a learner may finish without passing (absent: no limit)."""
-        raw = value.get("roleplay_max_runs")
-        if raw is None:
-            return None
-        if isinstance(raw, bool) or not isinstance(raw, int) or raw < 1:
-            self.problems.add(
-                "course.yaml",
-                line_of(value, "roleplay_max_runs", own_line(value)),
-                f"'roleplay_max_runs'{where} must be a whole number of 1 or more, not {raw!r}",
-            )
-            return None
-        return raw
 
     def selection(
         self, mapping: dict, key: str, all_names: list[str], known: list[str]
     ) -> list[str]:
         """Resolve ``all`` | ``none`` | [names] to an explicit list."""
         value = mapping.get(key, "all")
-        line = line_of(mapping, key, own_line(mapping))
+        line = line_of(mapping, key)
         if value == "all":
             return list(all_names)
-        if value == "none" or value == []:
-            return []
-        if not isinstance(value, list):
-            self.problems.add(
-                "course.yaml",
-                line,
-                f"{key!r} in 'completion' must be all, none or a list, not {value!r}",
-            )
+        if value == "none":
             return []
         chosen: list[str] = []
         for index, name in enumerate(value):

@@ -9,18 +9,15 @@ the editions are parallel (``courses.edition_parity``). Pure functions: no reque
 
 from __future__ import annotations
 
-import re
 from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from courses.problems import CourseProblems
-from training.content_source import kind_of, line_of
 
 if TYPE_CHECKING:
     from courses.catalogue import Course
 
-SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
 #: Names of the languages, each written in its own language (a link to an edition is read in
 #: the language it leads to, as a language picker is: these are not interface strings).
@@ -32,18 +29,9 @@ LANGUAGE_ORDER = ("en", "fr")
 
 
 def parse_edition_of(data: Mapping, slug: str, problems: CourseProblems) -> str | None:
-    """``edition_of`` from course.yaml: the slug of the course this folder is an edition of."""
-    if "edition_of" not in data:
-        return None
-    value = data["edition_of"]
-    if not isinstance(value, str) or not SLUG_RE.match(value):
-        problems.add(
-            "course.yaml",
-            line_of(data, "edition_of"),
-            "'edition_of' must be the folder name (slug) of the course this is an edition of, "
-            f"not {kind_of(value) if not isinstance(value, str) else repr(value)}",
-        )
-        return None
+    """``edition_of`` from a course.yaml that passed its schema: the slug of the course this
+    folder is an edition of (None when absent or naming the folder itself)."""
+    value = data.get("edition_of")
     return value if value != slug else None
 
 

@@ -1,5 +1,8 @@
 """Reading the modules of a course: front matter, Markdown body, links and media, and quiz.
 
+The front matter is validated against ``docs/schemas/module.schema.json``; the body's links and
+images are checked here.
+
 Each module body is rendered once per content version (``stats`` counts renders so tests can
 see the cache at work). Links to other modules and to ``media/`` are rewritten so they work
 from the module pages; anything pointing outside the course is dropped with a warning.
@@ -19,12 +22,10 @@ from courses.markdown_lints import lint_markdown
 from courses.problems import CourseProblems
 from quizzes.formats import load_quiz_file
 from quizzes.model import Quiz
-from training import markdown
-from training.content_blocks import parse_block_refs
-from training.content_source import ContentError, kind_of, line_of, split_front_matter
+from training import content_schema, markdown
+from training.content_blocks import block_refs
+from training.content_source import ContentError, split_front_matter
 
-MODULE_REQUIRED = ("title", "summary", "minutes", "objectives")
-MODULE_OPTIONAL = ("blocks",)
 QUIZ_SUFFIXES = (".quiz.yaml", ".quiz.gift")
 KEPT_SCHEMES = ("http", "https", "mailto", "tel")
 
@@ -69,38 +70,22 @@ class ModuleReader:
         except ContentError as exc:
             self.problems.extend(exc.problems)
             return None
+        checked = content_schema.check("module", meta, shown, "the front matter")
+        self.problems.extend(checked.problems)
         if not isinstance(meta, dict):
-            self.problems.add(
-                relative,
-                1,
-                "the front matter must be a mapping with " + ", ".join(MODULE_REQUIRED),
-            )
             return None
-        p = self.problems
-        p.check_keys(relative, meta, MODULE_REQUIRED, MODULE_OPTIONAL)
-        title = p.text(relative, meta, "title")
-        summary = p.text(relative, meta, "summary")
-        minutes = meta.get("minutes")
-        if "minutes" in meta and not (isinstance(minutes, int) and not isinstance(minutes, bool)
-                                      and minutes > 0):  # fmt: skip
-            p.add(
-                relative,
-                line_of(meta, "minutes"),
-                f"'minutes' must be a positive whole number, not {kind_of(minutes)}",
-            )
-            minutes = 0
-        objectives = p.text_list(relative, meta, "objectives", required=True)
-        blocks = parse_block_refs(meta, lambda line, message: p.add(relative, line, message))
+        meta = checked.valid_part(meta)
+        blocks = block_refs(meta)
         rendered = self.render(relative, body, body_line, listed)
         quiz = self.quiz(stem)
         stats["modules_rendered"] += 1
         return Module(
             stem=stem,
             index=index,
-            title=title,
-            summary=summary,
-            minutes=minutes if isinstance(minutes, int) else 0,
-            objectives=tuple(objectives),
+            title=meta.get("title", "").strip(),
+            summary=meta.get("summary", "").strip(),
+            minutes=int(meta.get("minutes", 0)),
+            objectives=tuple(o.strip() for o in meta.get("objectives", ())),
             html=rendered.html,
             # Python-Markdown gives TOC titles as escaped HTML; templates escape them again.
             toc=[replace(e, title=html.unescape(e.title)) for e in rendered.toc],

@@ -118,19 +118,3 @@ class CourseProblems:
                     f"each item of {key!r} must be text, not {kind_of(item)}",
                 )
         return items
-
-
-def percent_setting(
-    problems: CourseProblems, mapping: dict, key: str, default: float, where: str
-) -> float:
-    if key not in mapping:
-        return default
-    value = mapping[key]
-    if is_number(value) and 0 <= value <= 100:
-        return float(value)
-    problems.add(
-        "course.yaml",
-        line_of(mapping, key, own_line(mapping)),
-        f"{key!r}{where} must be a percentage from 0 to 100, not {value!r}",
-    )
-    return default

@@ -17,6 +17,7 @@ from privacy import export_models as m
 from privacy.export import LOST_AFTER, STUCK_AFTER, TASK, download_url, drop, store
 from privacy.export_models import ExportRequest
 from training import queue
+from training.dates import format_datetime
 from training.extensions import db
 from training.mail import send_mail
 from training.models import User
@@ -62,15 +63,15 @@ def build(request_id: int, now: datetime | None = None) -> str:
 
 
 def _mail_link(user: User, token: str, expires_at: datetime | None) -> None:
-    until = expires_at.strftime("%Y-%m-%d %H:%M") if expires_at else ""
     with force_locale(user.language):
+        until = format_datetime(expires_at)  # the one style, in the organisation's time zone
         send_mail(
             user,
             _("Your Passerelle data is ready"),
             _(
                 "Hello %(name)s,\n\nThe archive of your data you asked for is ready. Log in, "
                 "then open this link to download it (it works once, for you only, until "
-                "%(when)s UTC):\n%(url)s\n\nIf you did not ask for it, change your password "
+                "%(when)s):\n%(url)s\n\nIf you did not ask for it, change your password "
                 "and tell us.",
                 name=user.display_name,
                 when=until,

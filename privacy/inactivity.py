@@ -21,12 +21,13 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from flask import current_app
-from flask_babel import force_locale, format_date
+from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import ColumnElement, func, or_, select
 
 from privacy.retention_models import InactivityWarning
 from proof.models import LearningEvent
+from training.dates import format_date
 from training.extensions import db
 from training.links import external_url
 from training.mail import send_mail
@@ -179,7 +180,7 @@ def warn(accounts: list[Inactive], now: datetime) -> int:
 
 
 def _warning_mail(user: User, account: Inactive, erase_at: datetime) -> tuple[str, str]:
-    subject = _("Your account will be deleted on %(date)s", date=format_date(erase_at, "long"))
+    subject = _("Your account will be deleted on %(date)s", date=format_date(erase_at))
     body = _(
         "Hello %(name)s,\n\nYou have not used your %(site)s account since %(last)s. Accounts "
         "without activity for %(days)s days are deleted, and yours will be deleted on "
@@ -187,9 +188,9 @@ def _warning_mail(user: User, account: Inactive, erase_at: datetime) -> tuple[st
         "go, your certificates stay verifiable; everything else is erased.",
         name=user.display_name,
         site=current_app.config["ORGANISATION_NAME"],
-        last=format_date(account.last_activity, "long"),
+        last=format_date(account.last_activity),
         days=inactive_days(),
-        date=format_date(erase_at, "long"),
+        date=format_date(erase_at),
         url=external_url("auth.login"),
     )
     return subject, body

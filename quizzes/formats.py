@@ -1,8 +1,12 @@
-"""Validating a quiz file into the quiz model, with every problem tied to its line.
+"""Reading a quiz file into the quiz model, with every problem tied to its line.
 
 ``parse_quiz`` takes the data ``training.content_source`` parsed (LineDict/LineList, which know
-their lines) and collects *all* problems rather than stopping at the first, so an author fixes a
-file in one pass. Plain dicts and lists work too; their problems point at ``default_line``.
+their lines) and validates it against ``docs/schemas/quiz.schema.json``, which defines the
+format; every structural problem comes back at once, so an author fixes a file in one pass. The
+code keeps what a schema cannot say: unique question ids, repeated answers, a reversed numeric
+range, ``draw`` above the number of questions. A GIFT file is converted to the same data first,
+so one schema checks both. Plain dicts and lists work too; their problems point at
+``default_line``.
 """
 
 from __future__ import annotations
@@ -10,121 +14,84 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from training.content_blocks import parse_block_refs
-from training.content_source import ContentError, Problem, line_of, load_yaml_file
+from training import content_schema
+from training.content_blocks import block_refs
+from training.content_source import ContentError, Problem, load_yaml_file
 
-from .model import GRADING_METHODS, QUESTION_TYPES, SHOW_ANSWERS, Question, Quiz, QuizSettings
-from .question_fields import (
-    CHOICE_KEYS,
-    PAIR_KEYS,
-    TYPE_KEYS,
-    TYPE_PARSERS,
-    Checker,
-    Render,
-    default_render,
-)
+from .model import Question, Quiz, QuizSettings
+from .question_fields import TYPE_PARSERS, Checker, Render, default_render, text_of
 
-__all__ = [
-    "CHOICE_KEYS",
-    "COMMON_KEYS",
-    "PAIR_KEYS",
-    "SETTINGS_KEYS",
-    "TYPE_KEYS",
-    "Render",
-    "default_render",
-    "load_quiz_file",
-    "parse_quiz",
-]
+__all__ = ["Render", "default_render", "load_quiz_file", "locate", "parse_quiz"]
 
-SETTINGS_KEYS = frozenset(
-    {
-        "title",
-        "pass_mark",
-        "max_attempts",
-        "time_limit_minutes",
-        "shuffle",
-        "draw",
-        "grading",
-        "show_answers",
-        "questions",
-        "blocks",
-    }
-)
-COMMON_KEYS = frozenset({"id", "type", "prompt", "points", "explanation"})
+
+def locate(data: Any, path: tuple) -> tuple[str, str, str]:
+    """Name a place in a quiz file: ``question 'q1': 'points'``, ``question 3, choice 2: ...``."""
+    if len(path) < 2 or path[0] != "questions" or not isinstance(path[1], int):
+        return content_schema.describe(data, path, "a quiz file")
+    question = data["questions"][path[1]]
+    qid = question.get("id") if isinstance(question, dict) else None
+    label = f"question {qid!r}" if isinstance(qid, str) and qid.strip() else ""
+    label = label or f"question {path[1] + 1}"
+    rest = path[2:]
+    if not rest:
+        return "", label, ""
+    if len(rest) >= 2 and rest[0] in ("choices", "pairs") and isinstance(rest[1], int):
+        part = f"{rest[0][:-1]} {rest[1] + 1}"
+        if len(rest) == 2:
+            return f"{label}: ", part, ""
+        label, rest = f"{label}, {part}", rest[2:]
+    _, name, suffix = content_schema.describe(data, rest, "")
+    return f"{label}: ", name, suffix
 
 
 def parse_quiz(
     data: Any, path: str, render: Render | None = None, default_line: int = 1
 ) -> tuple[Quiz | None, list[Problem]]:
     """Validate parsed quiz data; return the Quiz (None when anything is wrong) and the problems."""
+    checked = content_schema.check("quiz", data, path, "a quiz file", locate, default_line)
+    if checked.problems:
+        return None, checked.problems
     check = Checker(path, render or default_render, default_line)
-    if not isinstance(data, dict):
-        check.problem(check.own(data), "a quiz file must be a mapping with a 'questions' list")
-        return None, check.problems
-    check.check_keys(data, SETTINGS_KEYS, "the quiz")
-    settings = _parse_settings(check, data)
     questions = _parse_questions(check, data)
-    blocks = parse_block_refs(data, check.problem)
-    if settings.draw is not None and settings.draw > len(questions) and questions:
+    draw = data.get("draw")
+    if draw is not None and draw > len(questions) and questions:
         check.problem(
             check.line(data, "draw"),
-            f"'draw' is {settings.draw} but the quiz has only {len(questions)} questions",
+            f"'draw' is {draw} but the quiz has only {len(questions)} questions",
         )
     if check.problems:
         return None, check.problems
     title = data.get("title")
     quiz = Quiz(
-        title=str(title) if title is not None else None,
-        settings=settings,
+        title=text_of(title) or None,
+        settings=_settings(data),
         questions=tuple(questions),
         source_path=path,
-        blocks=blocks,
+        blocks=block_refs(data),
         setting_lines={key: check.line(data, key) for key in data if key != "questions"},
     )
     return quiz, []
 
 
-def _parse_settings(check: Checker, data: dict) -> QuizSettings:
-    what = "quiz settings"
-    if "title" in data and data["title"] is not None:
-        check.text(data, "title", what)
-    pass_mark = check.number(data, "pass_mark", what)
-    if pass_mark is not None and pass_mark > 100:
-        check.problem(check.line(data, "pass_mark"), "'pass_mark' is a percent: 0 to 100")
-    max_attempts = check.number(data, "max_attempts", what, integer=True)
-    time_limit = check.number(data, "time_limit_minutes", what, integer=True, minimum=1)
-    draw = check.number(data, "draw", what, integer=True, minimum=1)
-    shuffle = data.get("shuffle", True)
-    if not isinstance(shuffle, bool):
-        check.problem(check.line(data, "shuffle"), "'shuffle' must be true or false")
-        shuffle = True
+def _settings(data: dict) -> QuizSettings:
+    """The settings of a valid file (absent or empty values take their defaults)."""
+    pass_mark, time_limit, draw = (data.get(k) for k in ("pass_mark", "time_limit_minutes", "draw"))
     return QuizSettings(
-        pass_mark=pass_mark,
-        max_attempts=int(max_attempts) if max_attempts else None,
+        pass_mark=float(pass_mark) if pass_mark is not None else None,
+        max_attempts=int(data["max_attempts"]) if data.get("max_attempts") else None,
         time_limit_minutes=int(time_limit) if time_limit is not None else None,
-        shuffle=shuffle,
+        shuffle=data.get("shuffle", True),
         draw=int(draw) if draw is not None else None,
-        grading=check.choice_value(data, "grading", GRADING_METHODS, "highest"),
-        show_answers=check.choice_value(data, "show_answers", SHOW_ANSWERS, "after_submit"),
+        grading=data.get("grading") or "highest",
+        show_answers=data.get("show_answers") or "after_submit",
     )
 
 
 def _parse_questions(check: Checker, data: dict) -> list[Question]:
-    raw = data.get("questions")
-    if raw is None:
-        check.problem(check.own(data), "missing key 'questions'")
-        return []
-    if not isinstance(raw, list) or not raw:
-        check.problem(check.line(data, "questions"), "'questions' must be a non-empty list")
-        return []
     questions: list[Question] = []
     first_line: dict[str, int] = {}
-    for index, item in enumerate(raw):
-        item_line = line_of(raw, index, check.own(raw))
-        if not isinstance(item, dict):
-            check.problem(item_line, f"question {index + 1} must be a mapping")
-            continue
-        question = _parse_question(check, item, index)
+    for item in data["questions"]:
+        question = _parse_question(check, item)
         if question is None:
             continue
         if question.id in first_line:
@@ -138,39 +105,22 @@ def _parse_questions(check: Checker, data: dict) -> list[Question]:
     return questions
 
 
-def _parse_question(check: Checker, item: dict, index: int) -> Question | None:
+def _parse_question(check: Checker, item: dict) -> Question | None:
     before = len(check.problems)
-    qid = item.get("id")
-    if qid is None:
-        check.problem(check.own(item), f"question {index + 1}: missing key 'id'")
-    elif not isinstance(qid, str) or not qid.strip():
-        check.problem(check.line(item, "id"), f"question {index + 1}: 'id' must be a text")
-    what = f"question {qid!r}" if isinstance(qid, str) else f"question {index + 1}"
-    qtype = item.get("type")
-    if qtype is None:
-        check.problem(check.own(item), f"{what}: missing key 'type'")
+    qid, qtype = item["id"], item["type"]
+    fields: dict[str, Any] = TYPE_PARSERS[qtype](check, item, f"question {qid!r}")
+    if len(check.problems) > before:
         return None
-    if qtype not in QUESTION_TYPES:
-        check.problem(
-            check.line(item, "type"),
-            f"{what}: unknown type {qtype!r} (expected one of {', '.join(QUESTION_TYPES)})",
-        )
-        return None
-    check.check_keys(item, COMMON_KEYS | TYPE_KEYS[qtype], f"a {qtype} question")
-    prompt = check.text(item, "prompt", what)
-    explanation = check.text(item, "explanation", what, required=False) or ""
-    points = check.number(item, "points", what)
-    fields: dict[str, Any] = TYPE_PARSERS[qtype](check, item, what)
-    if len(check.problems) > before or prompt is None or not isinstance(qid, str):
-        return None
+    prompt, explanation = text_of(item["prompt"]), text_of(item.get("explanation"))
+    points = item.get("points")
     return Question(
         id=qid,
         type=qtype,
         prompt=prompt,
         prompt_html=check.render(prompt),
-        points=1.0 if points is None else points,
+        points=1.0 if points is None else float(points),
         explanation=explanation,
-        explanation_html=check.render(explanation) if explanation else "",
+        explanation_html=check.optional_html(explanation),
         line=check.own(item),
         **fields,
     )

@@ -7,6 +7,8 @@ import re
 from flask import Flask, request
 from flask_babel import get_locale
 from flask_babel import gettext as _
+from markupsafe import Markup
+from wtforms import Field
 
 from training import dates, numbers, typography
 from training.content_language import init_content_language
@@ -29,12 +31,22 @@ def device_label(user_agent: str | None) -> str:
     return browser or system or _("Unknown browser")
 
 
+def without_id(field: object) -> Markup | str:
+    """A hidden field (CSRF token, ``next``) rendered without its ``id``: a page with several
+    forms would otherwise repeat ``id="csrf_token"``. Empty when the form has no such field
+    (CSRF off in tests)."""
+    if isinstance(field, Field):
+        return field(id=False)  # WTForms widgets return Markup
+    return ""
+
+
 def init_templating(app: Flask) -> None:
     numbers.register_filters(app)
     dates.register_filters(app)
     init_content_language(app)
 
     app.add_template_filter(device_label, "device_label")
+    app.add_template_filter(without_id, "without_id")
     app.add_template_filter(typography.quote, "quoted")
     app.add_template_filter(typography.speaker, "speaker")
 

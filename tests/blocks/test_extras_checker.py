@@ -61,8 +61,8 @@ def test_a_valid_placement_and_survey_load(tmp_path):
         (
             "placement: ../x.quiz.yaml\n",
             {},
-            "course.yaml:22: 'placement' must name a file in the course folder, not "
-            "'../x.quiz.yaml'",
+            "course.yaml:22: 'placement' must name a .quiz.yaml or .quiz.gift file in the "
+            "course folder, not '../x.quiz.yaml'",
         ),
         (
             "placement: placement.quiz.yaml\n",

@@ -136,6 +136,14 @@ def _record_html(page) -> None:
         _collector[0].add(key, html)
 
 
+def open_menu(page) -> None:
+    """Open the header's Menu disclosure (phone width: the navigation, the language choice and
+    log out sit in it); on a wide screen, where they show inline, nothing to do."""
+    summary = page.locator(".site-menu > summary")
+    if summary.is_visible() and page.locator(".site-menu[open]").count() == 0:
+        summary.click()
+
+
 def assert_accessible(page, name: str | None = None) -> None:
     """axe-core: no serious or critical violation on the current page (whose served HTML is
     also kept for the Nu Html Checker at the end of the test)."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from playwright.sync_api import expect
 
-from tests.browser.conftest import assert_accessible
+from tests.browser.conftest import assert_accessible, open_menu
 from tests.conftest import outbox_links
 
 
@@ -27,6 +27,7 @@ def test_register_login_french_logout(page, live_server, app):
     page.goto(confirm.replace("http://localhost", live_server))
     page.get_by_role("button", name="Confirm my address").click()
     expect(page.get_by_text("Your address is confirmed")).to_be_visible()
+    open_menu(page)
     page.get_by_role("button", name="Log out").click()
 
     page.goto("/login")
@@ -36,10 +37,11 @@ def test_register_login_french_logout(page, live_server, app):
     page.get_by_role("button", name="Log in").click()
     expect(page.get_by_text("Welcome, Nadia")).to_be_visible()
 
-    page.get_by_label("Language").select_option("fr")
-    page.get_by_role("button", name="Change language").click()
-    assert page.locator("html").get_attribute("lang") == "fr"
+    open_menu(page)
+    page.locator(".site-header").get_by_role("button", name="Français").click()
+    expect(page.locator("html")).to_have_attribute("lang", "fr")
     assert_accessible(page, "home-fr")
 
+    open_menu(page)
     page.locator("form[action='/logout'] button").click()
-    expect(page.locator("a[href='/login']").first).to_be_visible()
+    expect(page.locator("main a[href='/login']")).to_be_visible()

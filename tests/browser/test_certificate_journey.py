@@ -10,7 +10,7 @@ import pytest
 from playwright.sync_api import expect
 
 from certificates import services
-from tests.browser.conftest import assert_accessible
+from tests.browser.conftest import assert_accessible, open_menu
 from tests.certificates.conftest import complete_everything, write_course
 from tests.conftest import PASSWORD
 
@@ -48,6 +48,7 @@ def test_complete_download_verify(page, app, make_user, tmp_path):
     expect(page.get_by_text("Your certificate was issued on")).to_be_visible()
     assert_accessible(page, "certificate-course-section")
 
+    open_menu(page)
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Certificates").click()
     expect(page.get_by_role("heading", name="My certificates", level=1)).to_be_visible()
     expect(page.get_by_text("Valid").first).to_be_visible()
@@ -69,6 +70,7 @@ def test_complete_download_verify(page, app, make_user, tmp_path):
     assert_accessible(page, "certificate-verify-valid")
 
     page.get_by_role("link", name="Check another certificate or a PDF file").click()
+    expect(page.get_by_label("Certificate PDF")).to_be_visible()  # the new page, not the old
     assert_accessible(page, "certificate-verify-form")
     page.get_by_label("Certificate PDF").set_input_files(str(saved))
     page.get_by_role("button", name="Check the file").click()

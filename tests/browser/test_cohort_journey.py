@@ -7,7 +7,7 @@ from pathlib import Path
 
 from playwright.sync_api import expect
 
-from tests.browser.conftest import assert_accessible
+from tests.browser.conftest import assert_accessible, open_menu
 from tests.conftest import PASSWORD
 
 
@@ -23,7 +23,8 @@ def test_cohort_journey(page, browser, live_server, make_user):
     make_user("learner", email="amina@example.test", full_name="Amina Haddad")
 
     _log_in(page, trainer.email)
-    page.get_by_role("link", name="Cohorts").first.click()
+    open_menu(page)
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Cohorts").click()
     assert_accessible(page, "cohorts-list-empty")
     page.get_by_role("link", name="New cohort").click()
     page.get_by_label("Name").fill("Lyon — spring")

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import assert_accessible
+from tests.browser.conftest import assert_accessible, open_menu
 from tests.conftest import PASSWORD
 from tests.courses.course_factory import write_course
 
@@ -64,7 +64,8 @@ def test_enrol_read_two_modules_and_see_progress(page, make_user):
     assert progress_value(page) == "2"
     assert_accessible(page, "courses-course-half")
 
-    page.get_by_role("link", name="My learning").click()
+    open_menu(page)
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="My learning").click()
     expect(page.get_by_text("2 of 3 requirements met (66.7%)").first).to_be_visible()
     assert progress_value(page) == "2"
     assert_accessible(page, "courses-dashboard")

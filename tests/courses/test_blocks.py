@@ -101,9 +101,9 @@ def test_malformed_block_lists(tmp_path):
     assert course is None
     base = COURSE_YAML.count("\n") + 1
     assert problems == [
-        f"mini/course.yaml:{base + 1}: a block's 'id' must be a short name like EP1 or CCP2, "
+        f"mini/course.yaml:{base + 1}: 'id' in block 1 must be a short name like EP1 or CCP2, "
         "not 'E P1'",
-        f"mini/course.yaml:{base + 2}: block 'EP2' needs a 'title'",
-        f"mini/course.yaml:{base + 3}: each block must be a mapping with id and title, not text",
+        f"mini/course.yaml:{base + 2}: missing 'title' in block 2",
+        f"mini/course.yaml:{base + 3}: block 3 must be a mapping with id and title, not text",
         "mini/modules/01-first.md:5: 'blocks' must be a non-empty list of block ids, not text",
     ]

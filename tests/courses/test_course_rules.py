@@ -46,8 +46,8 @@ def test_completion_pass_settings_mistakes(tmp_path):
     )
     assert course is None
     assert problems == [
-        "mini/course.yaml:18: 'won' in 'roleplay_outcomes' is not an outcome "
-        "(one of resolved, partial, escalated)",
+        "mini/course.yaml:18: item 2 of 'roleplay_outcomes' in 'completion' must be one of "
+        "resolved, partial, escalated, not 'won'",
         "mini/course.yaml:19: 'roleplay_max_runs' in 'completion' must be a whole number of 1 "
         "or more, not 0",
     ]

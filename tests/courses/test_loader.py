@@ -187,8 +187,8 @@ def test_a_link_outside_the_course_is_dropped_with_a_warning(tmp_path):
 def test_quiz_with_an_inconsistent_answer_key(tmp_path):
     text = QUIZ_YAML.replace("        correct: false", "        correct: true")
     assert problems_of(tmp_path, **{"modules/01-first.quiz.yaml": text}) == [
-        "mini/modules/01-first.quiz.yaml:11: question 'q2': a single choice question needs "
-        "exactly one correct choice (has 2)"
+        "mini/modules/01-first.quiz.yaml:11: question 'q2': 'choices' must have exactly one "
+        "correct choice (a single choice question)"
     ]
 
 
@@ -217,8 +217,9 @@ def test_completion_naming_an_unknown_module(tmp_path):
 
 def test_missing_certificate_field(tmp_path):
     text = COURSE_YAML.replace("  issuer: Test centre\n", "")
+    # On the line that names the mapping (``certificate:``), as for every missing key.
     assert problems_of(tmp_path, course_yaml=text) == [
-        "mini/course.yaml:19: missing 'issuer' in 'certificate'"
+        "mini/course.yaml:18: missing 'issuer' in 'certificate'"
     ]
 
 

@@ -209,7 +209,7 @@ def test_wrong_type_for_text() -> None:
 
 def test_empty_setting() -> None:
     problem = only_problem(changed("setting: Evening shift.", "setting: ''"))
-    assert problem == Problem(PATH, 3, "'setting' must be non-empty text, not text")
+    assert problem == Problem(PATH, 3, "'setting' must be non-empty text, it is empty")
 
 
 def test_competencies_must_be_a_list() -> None:
@@ -341,7 +341,7 @@ def test_node_with_both_choices_and_ending() -> None:
 """
     )
     problem = only_problem(text)
-    assert problem.line == 24
+    assert problem.line == 22  # the node's id: the node breaks the rule, not one of its keys
     assert problem.message.startswith("node 'slammed' has both choices and an ending")
 
 
@@ -366,7 +366,7 @@ def test_ending_with_an_invalid_outcome() -> None:
     assert problem == Problem(
         PATH,
         20,
-        "outcome in the ending of node 'calm' must be one of resolved, partial, escalated, "
+        "'outcome' in the ending of node 'calm' must be one of resolved, partial, escalated, "
         "not 'won'",
     )
 

@@ -120,25 +120,27 @@ def test_render_is_applied_once_at_parse_time() -> None:
         ("colour: red\nquestions: [{id: a, type: true_false, prompt: p, answer: true}]\n",
          1, "unknown key 'colour'"),
         ("questions:\n  - id: a\n    type: true_false\n    prompt: p\n    answer: true\n"
-         "    choices: []\n", 6, "unknown key 'choices' in a true_false question"),
+         "    choices: []\n", 6,
+         "question 'a': unknown key 'choices' (allowed: id, type, prompt, points, explanation, "
+         "answer)"),
         ("questions:\n  - id: a\n    type: single\n    prompt: p\n    choices:\n"
          "      - {text: x, correct: true}\n      - text: y\n        right: true\n",
-         8, "unknown key 'right' in a choice"),
+         8, "question 'a', choice 2: unknown key 'right' (allowed: text, correct, feedback)"),
         # missing keys
-        ("title: t\n", 1, "missing key 'questions'"),
+        ("title: t\n", 1, "missing 'questions'"),
         ("questions:\n  - type: true_false\n    prompt: p\n    answer: true\n",
-         2, "missing key 'id'"),
-        ("questions:\n  - id: a\n    prompt: p\n", 2, "missing key 'type'"),
+         2, "question 1: missing 'id'"),
+        ("questions:\n  - id: a\n    prompt: p\n", 2, "question 'a': missing 'type'"),
         ("questions:\n  - id: a\n    type: true_false\n    answer: true\n",
-         2, "missing key 'prompt'"),
+         2, "question 'a': missing 'prompt'"),
         # wrong types
         ("questions: {a: 1}\n", 1, "'questions' must be a non-empty list"),
         ("questions:\n  - id: a\n    type: true_false\n    prompt: [p]\n    answer: true\n",
-         4, "'prompt' must be a non-empty text"),
+         4, "question 'a': 'prompt' must be non-empty text, not a list"),
         ("questions:\n  - id: a\n    type: true_false\n    prompt: p\n    points: two\n"
          "    answer: true\n", 5, "'points' must be a number"),
         ("questions:\n  - id: 7\n    type: true_false\n    prompt: p\n    answer: true\n",
-         2, "'id' must be a text"),
+         2, "question 1: 'id' must be non-empty text, not a number (put it in quotes"),
         ("questions:\n  - just text\n", 2, "question 1 must be a mapping"),
         # settings
         ("grading: best\nquestions: [{id: a, type: true_false, prompt: p, answer: true}]\n",
@@ -148,57 +150,66 @@ def test_render_is_applied_once_at_parse_time() -> None:
         ("questions: [{id: a, type: true_false, prompt: p, answer: true}]\ndraw: 2\n",
          2, "'draw' is 2 but the quiz has only 1 questions"),
         ("max_attempts: -1\nquestions: [{id: a, type: true_false, prompt: p, answer: true}]\n",
-         1, "'max_attempts' must be at least 0"),
+         1, "'max_attempts' must be a whole number of 0 or more, not -1"),
         ("time_limit_minutes: 1.5\n"
          "questions: [{id: a, type: true_false, prompt: p, answer: true}]\n",
          1, "'time_limit_minutes' must be a whole number"),
         ("pass_mark: 120\nquestions: [{id: a, type: true_false, prompt: p, answer: true}]\n",
-         1, "'pass_mark' is a percent"),
+         1, "'pass_mark' must be a percentage from 0 to 100, not 120"),
         ("shuffle: yes please\nquestions: [{id: a, type: true_false, prompt: p, answer: true}]\n",
          1, "'shuffle' must be true or false"),
         ("questions:\n  - id: a\n    type: true_false\n    prompt: p\n    points: -1\n"
-         "    answer: true\n", 5, "'points' must be at least 0"),
+         "    answer: true\n", 5, "question 'a': 'points' must be a number of 0 or more, not -1"),
         # duplicate ids: the second one is reported
         ("questions:\n  - id: a\n    type: true_false\n    prompt: p\n    answer: true\n"
          "  - id: a\n    type: true_false\n    prompt: q\n    answer: false\n",
          6, "duplicate question id 'a' (first on line 2)"),
-        ("questions:\n  - id: a\n    type: essay\n    prompt: p\n", 3, "unknown type 'essay'"),
+        ("questions:\n  - id: a\n    type: essay\n    prompt: p\n", 3,
+         "'type' must be one of single, multiple, true_false, short_answer, numeric, "
+         "matching, ordering, not 'essay'"),
         # per-type rules
         ("questions:\n  - id: a\n    type: single\n    prompt: p\n    choices:\n"
          "      - {text: x, correct: true}\n      - {text: y, correct: true}\n",
-         5, "exactly one correct choice (has 2)"),
+         5, "'choices' must have exactly one correct choice (a single choice question)"),
         ("questions:\n  - id: a\n    type: single\n    prompt: p\n    choices:\n"
-         "      - {text: x}\n      - {text: y}\n", 5, "exactly one correct choice (has 0)"),
+         "      - {text: x}\n      - {text: y}\n", 5,
+         "'choices' must have exactly one correct choice (a single choice question)"),
         ("questions:\n  - id: a\n    type: multiple\n    prompt: p\n    choices:\n"
          "      - {text: x}\n      - {text: y, correct: false}\n",
          5, "at least one correct choice"),
         ("questions:\n  - id: a\n    type: single\n    prompt: p\n    choices:\n"
-         "      - {text: x, correct: true}\n      - feedback: no text\n", 7, "missing key 'text'"),
+         "      - {text: x, correct: true}\n      - feedback: no text\n", 7,
+         "question 'a', choice 2: missing 'text'"),
         ("questions:\n  - id: a\n    type: single\n    prompt: p\n    choices:\n"
          "      - {text: x, correct: true}\n      - {text: y, correct: maybe}\n",
          7, "'correct' must be true or false"),
         ("questions:\n  - id: a\n    type: single\n    prompt: p\n    choices: [{text: x}]\n",
-         5, "needs at least 2 choices"),
-        ("questions:\n  - id: a\n    type: true_false\n    prompt: p\n", 2, "missing key 'answer'"),
+         5, "'choices' must be a list of at least 2 choices, it has 1"),
+        ("questions:\n  - id: a\n    type: true_false\n    prompt: p\n", 2,
+         "question 'a': missing 'answer'"),
         ("questions:\n  - id: a\n    type: true_false\n    prompt: p\n    answer: 'no'\n",
          5, "'answer' must be true or false"),
         ("questions:\n  - id: a\n    type: short_answer\n    prompt: p\n",
-         2, "missing key 'answers'"),
+         2, "question 'a': missing 'answers'"),
         ("questions:\n  - id: a\n    type: short_answer\n    prompt: p\n    answers: []\n",
-         5, "'answers' needs at least 1 entries"),
-        ("questions:\n  - id: a\n    type: numeric\n    prompt: p\n", 2, "missing key 'answer'"),
+         5, "'answers' must be a list of at least 1 answer, it is empty"),
+        ("questions:\n  - id: a\n    type: numeric\n    prompt: p\n", 2,
+         "question 'a': missing 'answer'"),
         ("questions:\n  - id: a\n    type: numeric\n    prompt: p\n    answer: lots\n",
          5, "'answer' must be a number"),
         ("questions:\n  - id: a\n    type: numeric\n    prompt: p\n    answer: 1\n"
-         "    tolerance: -0.5\n", 6, "'tolerance' must be at least 0"),
+         "    tolerance: -0.5\n", 6, "'tolerance' must be a number of 0 or more, not -0.5"),
         ("questions:\n  - id: a\n    type: numeric\n    prompt: p\n    min: 2\n    max: 1\n",
          6, "'min' (2) is above 'max' (1)"),
         ("questions:\n  - id: a\n    type: numeric\n    prompt: p\n    min: 2\n",
-         2, "a range needs both 'min' and 'max'"),
+         2, "question 'a': missing 'max'"),
         ("questions:\n  - id: a\n    type: numeric\n    prompt: p\n    answer: 1\n    max: 2\n",
-         6, "either 'answer'"),
+         2, "question 'a' must give either 'answer' (and 'tolerance') or 'min' and 'max'"),
+        ("questions:\n  - id: a\n    type: numeric\n    prompt: p\n    min: 1\n    max: 2\n"
+         "    tolerance: 1\n", 2, "question 'a' has a 'tolerance' without an 'answer'"),
         ("questions:\n  - id: a\n    type: matching\n    prompt: p\n    pairs:\n"
-         "      - {left: x, right: y}\n", 5, "'pairs' needs at least 2 pairs"),
+         "      - {left: x, right: y}\n", 5,
+         "'pairs' must be a list of at least 2 pairs, it has 1"),
         ("questions:\n  - id: a\n    type: matching\n    prompt: p\n    pairs:\n"
          "      - {left: x, right: y}\n      - left: x\n        right: z\n",
          7, "duplicate left 'x'"),
@@ -206,7 +217,7 @@ def test_render_is_applied_once_at_parse_time() -> None:
          "      - {left: x, right: y}\n      - left: w\n        right: y\n",
          8, "duplicate right 'y'"),
         ("questions:\n  - id: a\n    type: ordering\n    prompt: p\n    items: [one]\n",
-         5, "'items' needs at least 2 entries"),
+         5, "'items' must be a list of at least 2 items, it has 1"),
         ("questions:\n  - id: a\n    type: ordering\n    prompt: p\n    items:\n      - one\n"
          "      - two\n      - one\n", 8, "duplicate entry 'one'"),
     ],
