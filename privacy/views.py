@@ -9,7 +9,7 @@ bp = Blueprint("privacy", __name__)
 
 def init_privacy(app: Flask) -> None:
     """Register the routes, the tables and the queue tasks of ``privacy/``."""
-    from privacy import export_tasks, export_views, notice  # noqa: F401 - routes and tasks
+    from privacy import export_cli, export_tasks, export_views, notice  # noqa: F401 - routes, tasks, CLI
 
     app.register_blueprint(bp)
     app.add_template_global(export_views.data_export_status)

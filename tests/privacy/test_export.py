@@ -218,3 +218,17 @@ def test_the_account_page_shows_the_section_and_the_status(app, client, smtp, tw
     ask(client)
     page = client.get("/account").get_data(as_text=True)
     assert "Your archive is ready" in page
+
+
+def test_an_admin_writes_a_learners_archive_from_the_command_line(app, runner, tmp_path, member):
+    member(email="paper@example.test", full_name="Paul Papier")
+    output = tmp_path / "paul.zip"
+    result = runner.invoke(args=["data", "export", "paper@example.test", "-o", str(output)])
+    assert result.exit_code == 0, result.output
+    files = read_zip(output.read_bytes())
+    assert json.loads(files["profile.json"])["account"]["full_name"] == "Paul Papier"
+    assert oct(output.stat().st_mode & 0o777) == "0o600"
+    again = runner.invoke(args=["data", "export", "paper@example.test", "-o", str(output)])
+    assert again.exit_code != 0 and "exists already" in again.output
+    unknown = runner.invoke(args=["data", "export", "nobody@example.test", "-o", "x.zip"])
+    assert unknown.exit_code != 0 and "No account" in unknown.output
