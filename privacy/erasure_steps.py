@@ -12,8 +12,12 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from email import policy
+from email.parser import BytesParser
+from pathlib import Path
 from typing import Any
 
+from flask import current_app
 from markupsafe import escape
 from sqlalchemy import delete, or_, select, update
 
@@ -266,3 +270,32 @@ def _scrub_audit(user: User, identity: Identity, report: Any) -> None:
         if (label, reason, detail) != (event.actor_label, event.reason, event.detail):
             event.actor_label, event.reason, event.detail = label, reason, detail
             _count(report, "scrubbed", "audit_events", 1)
+
+
+def _mail_text(path: Path) -> str:
+    """The headers and the decoded text parts of an ``.eml`` file ("" when unreadable)."""
+    try:
+        mail = BytesParser(policy=policy.default).parsebytes(path.read_bytes())
+    except (OSError, ValueError):
+        return ""
+    parts = [str(value) for value in mail.values()]
+    for part in mail.walk():
+        if part.get_content_maintype() == "text":
+            try:
+                parts.append(part.get_content())
+            except (LookupError, ValueError):
+                continue
+    return "\n".join(parts)
+
+
+def remove_outbox_files(identity: Identity, report: Any) -> None:
+    """Delete the ``.eml`` copies the file outbox (no SMTP server) wrote of mails to the person
+    or naming them: the files hold what the ``outbox_messages`` rows held."""
+    folder = Path(current_app.config.get("OUTBOX_DIR") or "")
+    if not current_app.config.get("OUTBOX_DIR") or not folder.is_dir():
+        return
+    pattern = identity.pattern()
+    for path in sorted(folder.glob("*.eml")):
+        if pattern.search(_mail_text(path)):
+            path.unlink(missing_ok=True)
+            _count(report, "deleted", "outbox files", 1)
