@@ -7,8 +7,11 @@ from sqlalchemy import select
 from cohorts.replies import ReflectionReply, save_reply
 from courses import roleplay_debrief
 from courses.roleplay_models import RoleplayRun
+from privacy import erasure
 from tests.erasure.conftest import complete_everything
+from training import audit
 from training.extensions import db
+from training.models import User
 
 
 def test_a_reply_is_saved_by_a_trainer_object_expired_by_a_commit(
@@ -26,3 +29,11 @@ def test_a_reply_is_saved_by_a_trainer_object_expired_by_a_commit(
         trainer.display_name,
         "Well listened.",
     )
+
+
+def test_cli_erase_refuses_a_blank_reason(app, runner, learner):
+    result = runner.invoke(args=["data", "erase", learner.email, "--reason", "   "])
+    assert result.exit_code != 0 and "reason" in result.output
+    db.session.expire_all()
+    assert not erasure.is_erased(db.session.get(User, learner.id))
+    assert audit.events(action="account.erase") == []
