@@ -216,6 +216,7 @@ def erase_rows(user: User, identity: Identity, placeholder: str, report: Any) ->
     )
     _scrub_outbox(user, identity, report)
     _scrub_audit(user, identity, report)
+    _scrub_mentions(identity, report)
     for hook in ERASURE_HOOKS:
         hook(user, identity)
 
@@ -251,6 +252,27 @@ def _scrub_outbox(user: User, identity: Identity, report: Any) -> None:
         message.text_body = identity.scrub(message.text_body)
         message.html_body = identity.scrub(message.html_body)
         _count(report, "scrubbed", "outbox_messages", 1)
+
+
+# Free text of other people's rows that may name the person (a trainer's reply to another
+# learner, another learner's reflection, the reason of someone else's override or audit event).
+MENTION_COLUMNS: tuple[tuple[str, Any], ...] = (
+    ("reflection_replies", ReflectionReply.body),
+    ("roleplay_runs", RoleplayRun.reflection),
+    ("overrides", Override.reason),
+    ("audit_events", AuditEvent.reason),
+)
+
+
+def _scrub_mentions(identity: Identity, report: Any) -> None:
+    for table, column in MENTION_COLUMNS:
+        model = column.class_
+        for row in db.session.execute(select(model).where(_mentions([column], identity))).scalars():
+            value = getattr(row, column.key)
+            cleaned = identity.scrub(value)
+            if cleaned != value:
+                setattr(row, column.key, cleaned)
+                _count(report, "scrubbed", table, 1)
 
 
 def _scrub_audit(user: User, identity: Identity, report: Any) -> None:
