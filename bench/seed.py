@@ -13,7 +13,6 @@ rendered once (``certificate_pdfs``), not a placeholder.
 from __future__ import annotations
 
 import os
-import shutil
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import timedelta
@@ -124,8 +123,14 @@ def write_bench_course(root: Path, modules: int = 10) -> Path:
     (folder / "modules").mkdir(parents=True)
     (folder / "roleplays").mkdir()
     roleplays = ["noise-dispute", "building-hall"]
-    for slug in roleplays:
-        shutil.copy(ROOT / "content/cap-apm/roleplays" / f"{slug}.yaml", folder / "roleplays")
+    for slug in roleplays:  # without their competency blocks: this course declares none
+        scenario = yaml.safe_load(
+            (ROOT / "content/cap-apm/roleplays" / f"{slug}.yaml").read_text(encoding="utf-8")
+        )
+        scenario.pop("blocks", None)
+        (folder / "roleplays" / f"{slug}.yaml").write_text(
+            yaml.safe_dump(scenario, allow_unicode=True), encoding="utf-8"
+        )
     stems = [f"{i:02d}-module" for i in range(1, modules + 1)]
     course = {
         "title": "Bench course",

@@ -1,8 +1,12 @@
-"""Histograms drawn on the server as SVG geometry (no JavaScript, no inline style).
+"""Histograms as HTML bar charts (no JavaScript, no inline style).
 
-``histogram`` returns the bars with their coordinates and labels; the template
-``cohorts/_histogram.html`` draws them with ``role="img"``, a ``<title>``, a ``<desc>`` and a
-data table, so the chart reads the same with a screen reader or without colour.
+``histogram`` returns the bands with their counts and the share of the scale each bar fills;
+the macro ``histogram`` in ``cohorts/_macros.html`` draws them as a table: one row per band,
+the band's label (the vertical axis) and the count in real text, the bar a tiny SVG whose
+``<rect>`` width is a percentage (an attribute, which the CSP allows, unlike ``style``).
+The text is HTML, so it keeps the page's font size at any width: a chart drawn as one scaled
+SVG shrank its labels to about 5 px on a 360 px screen. The horizontal axis (learners) has
+tick labels under the bars; the table itself is the data table for screen readers.
 """
 
 from __future__ import annotations
@@ -12,33 +16,12 @@ from dataclasses import dataclass
 
 from training.numbers import format_number, format_percent
 
-WIDTH = 640
-HEIGHT = 260
-MARGIN_LEFT = 40
-MARGIN_BOTTOM = 48
-MARGIN_TOP = 16
-PLOT_W = WIDTH - MARGIN_LEFT - 10
-PLOT_H = HEIGHT - MARGIN_BOTTOM - MARGIN_TOP
-
 
 @dataclass(frozen=True)
 class Bar:
     label: str  # "40–59%" (the locale's percent pattern)
     count: int
-    x: float
-    y: float
-    width: float
-    height: float
-
-    @property
-    def centre(self) -> float:
-        return self.x + self.width / 2
-
-
-@dataclass(frozen=True)
-class Tick:
-    value: int
-    y: float
+    share: float  # percent of the scale's top (the bar's width)
 
 
 @dataclass(frozen=True)
@@ -46,13 +29,15 @@ class Histogram:
     id: str
     title: str
     summary: str
+    band_axis: str  # the label of the bands' axis, e.g. "Progress (band of 20 %)"
+    count_axis: str  # the label of the counts' axis, e.g. "Learners"
     bars: list[Bar]
-    ticks: list[Tick]
+    ticks: list[int]  # evenly spaced, from 0 to the scale's top
     total: int
-    width: int = WIDTH
-    height: int = HEIGHT
-    left: int = MARGIN_LEFT
-    baseline: int = HEIGHT - MARGIN_BOTTOM
+
+    @property
+    def top(self) -> int:
+        return self.ticks[-1] or 1
 
 
 BINS: tuple[tuple[float, float, str], ...] = (
@@ -74,47 +59,44 @@ def band_label(low: float, high: float) -> str:
     return format_percent(high - 1).replace(format_number(high - 1), f"{low:g}–{high - 1:g}", 1)
 
 
+def bin_of(value: float) -> int:
+    """The index of the band a percentage falls in (below 0 counts as 0, above 100 as 100)."""
+    for i, (low, high, _label) in enumerate(BINS):
+        if low <= value < high:
+            return i
+    return 0 if value < 0 else len(BINS) - 1
+
+
 def bin_counts(values: Iterable[float]) -> list[int]:
     counts = [0] * len(BINS)
     for value in values:
-        for i, (low, high, _label) in enumerate(BINS):
-            if low <= value < high or (i == len(BINS) - 1 and value >= 100):
-                counts[i] += 1
-                break
+        counts[bin_of(value)] += 1
     return counts
 
 
-def _ticks(peak: int) -> list[int]:
+def ticks_for(peak: int) -> list[int]:
+    """Up to six evenly spaced ticks, 0 to a round top at or above ``peak``, in steps of 1, 2,
+    2.5 or 5 times a power of ten (113 → 0, 25, …, 125)."""
     if peak <= 5:
         return list(range(0, max(peak, 1) + 1))
-    step = max(1, -(-peak // 5))
-    return list(range(0, peak + step, step))
+    rough = peak / 5
+    magnitude = 10 ** (len(str(int(rough))) - 1)
+    factors = (1, 2, 5, 10) if magnitude == 1 else (1, 2, 2.5, 5, 10)
+    step = int(next(m * magnitude for m in factors if m * magnitude >= rough))
+    top = -(-peak // step) * step
+    return list(range(0, top + 1, step))
 
 
-def histogram(chart_id: str, title: str, summary: str, values: Iterable[float]) -> Histogram:
-    counts = bin_counts(values)
-    ticks = _ticks(max(counts))
+def histogram(
+    chart_id: str, title: str, summary: str, counts: list[int], band_axis: str, count_axis: str
+) -> Histogram:
+    """A chart of ``counts`` per band of ``BINS`` (``bin_counts`` makes them from values)."""
+    if len(counts) != len(BINS):
+        raise ValueError(f"{len(BINS)} counts expected, got {len(counts)}")
+    ticks = ticks_for(max(counts))
     top = ticks[-1] or 1
-    slot = PLOT_W / len(BINS)
-    baseline = HEIGHT - MARGIN_BOTTOM
-    bars = []
-    for i, ((low, high, _label), count) in enumerate(zip(BINS, counts, strict=True)):
-        height = PLOT_H * count / top
-        bars.append(
-            Bar(
-                label=band_label(low, high),
-                count=count,
-                x=round(MARGIN_LEFT + i * slot + slot * 0.15, 1),
-                y=round(baseline - height, 1),
-                width=round(slot * 0.7, 1),
-                height=round(height, 1),
-            )
-        )
-    return Histogram(
-        id=chart_id,
-        title=title,
-        summary=summary,
-        bars=bars,
-        ticks=[Tick(t, round(baseline - PLOT_H * t / top, 1)) for t in ticks],
-        total=sum(counts),
-    )
+    bars = [
+        Bar(band_label(low, high), count, round(100.0 * count / top, 1))
+        for (low, high, _label), count in zip(BINS, counts, strict=True)
+    ]
+    return Histogram(chart_id, title, summary, band_axis, count_axis, bars, ticks, sum(counts))

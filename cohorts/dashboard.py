@@ -1,36 +1,37 @@
-"""The cohort dashboard: every learner's progress, scores, last activity and risk, at once.
+"""The cohort dashboard: each learner's progress, scores, last activity and risk.
 
-Built from a handful of set-based queries (members, the progress service's four, last activity,
-certificates), each filtered by the cohort's membership subquery, so the number of SQL
-statements does not depend on the cohort's size. Each learner's standing is the progress
-service's (``certificates.progress``), computed from those rows: the same figures and words as
-the learner's own pages.
+``page_of`` builds one page (50 learners by default) sorted and filtered in SQL over the cached
+standings (``cohorts.standings``), with counts and charts over the whole cohort; ``build``
+makes every row at once for the gradebook export. Rows come from a handful of set-based
+queries (members, the progress service's four, last activity, certificates) for the page's
+ids, so neither the number of SQL statements nor the rows loaded depend on the cohort's size.
+Each learner's figures are the progress service's (``certificates.progress``): the same
+figures and words as the learner's own pages.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any, Literal, NamedTuple
 
 from flask import current_app
-from sqlalchemy import Select, func, select, union_all
+from sqlalchemy import select
 
-from certificates.models import Certificate, Status
+from certificates.models import Certificate
 from certificates.progress import Item, Progress, needs_second_chance
 from certificates.progress_data import empty_progress, progress_of_users
+from cohorts import standings
+from cohorts.standing_models import LearnerStanding
 from courses.catalogue import Course
-from courses.models import ModuleProgress
-from courses.roleplay_models import RoleplayRun
-from quizzes.models import Attempt
 from training.extensions import db
 from training.models import Cohort, CohortMember, User
 from training.timeutil import utcnow
 
 CellState = Literal["done", "started", "not_started", "passed", "failed", "in_progress", "excused"]
-SORTS = ("name", "progress", "activity", "risk")
-FILTERS = ("all", "at_risk", "not_started", "completed")
+SORTS = standings.SORT_KEYS
+FILTERS = standings.FILTER_KEYS
+COLUMN_SETS = ("all", "modules", "quizzes", "roleplays")
 
 
 @dataclass(frozen=True)
@@ -144,42 +145,40 @@ def columns_of(course: Course) -> list[Column]:
 
 
 def build(cohort: Cohort, course: Course, *, now: datetime | None = None) -> Dashboard:
-    """Everything the dashboard, the charts and the gradebook show, in bounded queries.
+    """Every learner's row at once (the gradebook export streams them), in bounded queries.
 
     Each learner's standing comes from the one progress service (``certificates.progress``),
     loaded for the whole cohort at once: the matrix, the learner's own pages and the
-    certificate can never disagree."""
+    certificate can never disagree. The dashboard page shows one page of rows (``page``)."""
     now = now or utcnow()
-    at_risk_days = int(current_app.config.get("AT_RISK_DAYS", 14))
-    slug = course.slug
     members = select(CohortMember.user_id).where(CohortMember.cohort_id == cohort.id)
+    rows = rows_of(cohort, course, members, now)
+    ordered = sorted(rows.values(), key=lambda r: _name_key(r.user))
+    return Dashboard(cohort, course, columns_of(course), ordered, _at_risk_days(), now.date())
 
+
+def _at_risk_days() -> int:
+    return int(current_app.config.get("AT_RISK_DAYS", 14))
+
+
+def rows_of(cohort: Cohort, course: Course, user_ids: Any, now: datetime) -> dict[int, LearnerRow]:
+    """The rows of these members (a list of ids or a SELECT of them), by user id."""
+    slug = course.slug
     rows: dict[int, LearnerRow] = {}
     for member, user in db.session.execute(
         select(CohortMember, User)
         .join(User, User.id == CohortMember.user_id)
-        .where(CohortMember.cohort_id == cohort.id)
+        .where(CohortMember.cohort_id == cohort.id, CohortMember.user_id.in_(user_ids))
     ):
         rows[user.id] = LearnerRow(user=user, joined_at=member.joined_at)
-
-    progress = progress_of_users(course, members)
-    last_activity = _last_activity(slug, members)
-
-    certificates: dict[int, Certificate] = {}
-    for certificate in db.session.execute(
-        select(Certificate)
-        .where(
-            Certificate.course_slug == slug,
-            Certificate.user_id.in_(members),
-            Certificate.status == Status.VALID.value,
-        )
-        .order_by(Certificate.issued_at)
-    ).scalars():
-        certificates[certificate.user_id] = certificate
-
+    if not rows:
+        return rows
+    progress = progress_of_users(course, user_ids)
+    last_activity = standings.last_activity_of(slug, user_ids)
+    certificates = standings.certified(slug, user_ids)
     columns = columns_of(course)
     nothing_yet = empty_progress(course)
-    today = now.date()
+    at_risk_days = _at_risk_days()
     for user_id, row in rows.items():
         _fill_row(row, columns, progress.get(user_id, nothing_yet))
         row.certificate = certificates.get(user_id)
@@ -188,33 +187,48 @@ def build(cohort: Cohort, course: Course, *, now: datetime | None = None) -> Das
         row.last_activity = last_activity.get(user_id)
         row.started = row.last_activity is not None
         _assess(row, cohort, now, at_risk_days)
-    ordered = sorted(rows.values(), key=lambda r: _name_key(r.user))
-    return Dashboard(cohort, course, columns, ordered, at_risk_days, today)
+    return rows
 
 
-def _last_activity(slug: str, members: Select[Any]) -> dict[int, datetime]:
-    """Each learner's latest moment in the course (module opened or done, quiz started, saved or
-    submitted, role-play step), in one aggregate query."""
-    parts = [
-        select(table.user_id.label("user_id"), func.max(column).label("at"))
-        .where(table.course_slug == slug, table.user_id.in_(members))
-        .group_by(table.user_id)
-        for table, column in (
-            (ModuleProgress, ModuleProgress.last_opened_at),
-            (ModuleProgress, ModuleProgress.completed_at),
-            (Attempt, Attempt.started_at),
-            (Attempt, Attempt.saved_at),
-            (Attempt, Attempt.submitted_at),
-            (RoleplayRun, RoleplayRun.updated_at),
-        )
-    ]
-    moments = union_all(*parts).subquery()
-    latest = select(moments.c.user_id, func.max(moments.c.at)).group_by(moments.c.user_id)
-    result: dict[int, datetime] = {}
-    for user_id, at in db.session.execute(latest):
-        if at is not None:
-            result[user_id] = at if isinstance(at, datetime) else datetime.fromisoformat(at)
-    return result
+@dataclass
+class DashboardPage:
+    """One page of the dashboard: counts and charts over the whole cohort (SQL over the
+    standings), rows for the page's learners only."""
+
+    dashboard: Dashboard  # its rows are the page's, in the order asked
+    counts: dict[str, int]
+    progress_bands: list[int]
+    score_bands: list[int]
+    matching: int  # members the filter keeps (all pages)
+
+
+def page_of(
+    cohort: Cohort,
+    course: Course,
+    *,
+    sort: str,
+    show: str,
+    page: int,
+    per_page: int,
+    now: datetime | None = None,
+) -> DashboardPage:
+    """The dashboard at one page: queries and time depend on the page, not on the cohort."""
+    now = now or utcnow()
+    standings.refresh(cohort, course)
+    rules = standings.conditions(cohort, now, _at_risk_days())
+    ids, matching = standings.page_of_ids(
+        cohort, course, rules, sort=sort, show=show, page=page, per_page=per_page
+    )
+    rows = rows_of(cohort, course, ids, now) if ids else {}
+    ordered = [rows[i] for i in ids if i in rows]
+    data = Dashboard(cohort, course, columns_of(course), ordered, _at_risk_days(), now.date())
+    return DashboardPage(
+        dashboard=data,
+        counts=standings.counts(cohort, course, rules),
+        progress_bands=standings.band_counts(cohort, course, LearnerStanding.percent),
+        score_bands=standings.band_counts(cohort, course, LearnerStanding.quiz_average),
+        matching=matching,
+    )
 
 
 def cell_of(item: Item) -> Cell:
@@ -284,22 +298,3 @@ def _assess(row: LearnerRow, cohort: Cohort, now: datetime, at_risk_days: int) -
 
 def _name_key(user: User) -> tuple[str, str]:
     return (user.full_name.casefold(), user.email)
-
-
-def sort_and_filter(rows: Iterable[LearnerRow], sort: str, show: str) -> list[LearnerRow]:
-    """GET-parameter sorting and filtering (works without JavaScript)."""
-    selected = list(rows)
-    if show == "at_risk":
-        selected = [r for r in selected if r.at_risk]
-    elif show == "not_started":
-        selected = [r for r in selected if not r.started]
-    elif show == "completed":
-        selected = [r for r in selected if r.complete]
-    selected.sort(key=lambda r: _name_key(r.user))
-    if sort == "progress":
-        selected.sort(key=lambda r: -r.progress)
-    elif sort == "activity":  # most recent first, never-active last
-        selected.sort(key=lambda r: r.last_activity or datetime.min, reverse=True)
-    elif sort == "risk":
-        selected.sort(key=lambda r: (not r.at_risk, not r.overdue, r.progress))
-    return selected

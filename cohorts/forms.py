@@ -92,6 +92,7 @@ class InviteOneForm(FlaskForm):
 class RemoveLearnerForm(FlaskForm):
     reason = TextAreaField(
         _l("Reason"),
+        id="remove-reason",  # the second-chance form on the same page has a "reason" too
         validators=[DataRequired(), Length(max=500)],
         description=_l("Kept in the audit log. The learner's work is kept."),
     )

@@ -41,10 +41,12 @@ from cohorts.forms import CohortForm, ImportForm, InviteOneForm
 from courses.catalogue import Course
 from courses.loader import get_course
 from courses.sections import register_course_section, register_dashboard_section
+from training import pagination
 from training.access import trainer_required
 from training.extensions import limiter
 from training.forms import EmptyForm
 from training.models import Cohort
+from training.pagination import Pager
 
 bp = Blueprint("cohorts", __name__)
 
@@ -100,11 +102,18 @@ def index() -> str:
     )
 
 
+def _course_choices() -> list[SelectChoice]:
+    """The courses, after an empty first choice: a required select must not preselect one."""
+    return [SelectChoice("", _("Choose a course"))] + [
+        SelectChoice(slug, title) for slug, title in services.course_choices()
+    ]
+
+
 @bp.route("/cohorts/new", methods=["GET", "POST"])
 @trainer_required
 def new() -> str | Response:
     form = CohortForm()
-    form.course.choices = [SelectChoice(slug, title) for slug, title in services.course_choices()]
+    form.course.choices = _course_choices()
     if form.validate_on_submit():
         try:
             cohort = services.create_cohort(current_user, _fields(form))
@@ -122,7 +131,7 @@ def new() -> str | Response:
 def edit(cohort_id: int) -> str | Response:
     cohort = _cohort_or_404(cohort_id)
     form = CohortForm(obj=cohort if request.method == "GET" else None)
-    form.course.choices = [SelectChoice(slug, title) for slug, title in services.course_choices()]
+    form.course.choices = _course_choices()
     if request.method == "GET":
         form.course.data = cohort.course_slug
         form.co_trainers.data = ", ".join(
@@ -230,55 +239,73 @@ def import_done(cohort_id: int) -> str | Response:
 def dashboard(cohort_id: int) -> str:
     cohort = _cohort_or_404(cohort_id)
     course = _course_or_404(cohort)
-    data = dashboard_data.build(cohort, course)
-    sort = request.args.get("sort", "name")
-    show = request.args.get("show", "all")
-    sort = sort if sort in dashboard_data.SORTS else "name"
-    show = show if show in dashboard_data.FILTERS else "all"
-    rows = dashboard_data.sort_and_filter(data.rows, sort, show)
-    quiz_columns = [c.key for c in data.columns if c.kind == "quiz"]
-    averages = [
-        sum(r.quiz_grades[k].grade or 0.0 for k in quiz_columns) / len(quiz_columns)
-        for r in data.rows
-        if quiz_columns and any(r.quiz_grades[k].grade is not None for k in quiz_columns)
-    ]
-    progress_chart = charts.histogram(
-        "chart-progress",
-        _("Progress distribution"),
-        ngettext(
-            "How far the %(num)d learner has got, in bands of 20 %%.",
-            "How far the %(num)d learners have got, in bands of 20 %%.",
-            len(data.rows),
-        ),
-        [r.progress for r in data.rows],
+    args = request.args
+    sort = _choice(args.get("sort"), dashboard_data.SORTS)
+    show = _choice(args.get("show"), dashboard_data.FILTERS)
+    shown = _choice(args.get("columns"), dashboard_data.COLUMN_SETS)
+    page_number, per_page = pagination.requested(args)
+    result = dashboard_data.page_of(
+        cohort, course, sort=sort, show=show, page=page_number, per_page=per_page
     )
-    score_chart = charts.histogram(
-        "chart-scores",
-        _("Quiz score distribution"),
-        ngettext(
-            "Average quiz grade of the %(num)d learner who has taken a quiz (untaken quizzes "
-            "count as 0), in bands of 20 %%.",
-            "Average quiz grade of the %(num)d learners who have taken a quiz (untaken quizzes "
-            "count as 0), in bands of 20 %%.",
-            len(averages),
-        ),
-        averages,
-    )
+    data = result.dashboard
+    counts = result.counts
+    kinds = {"modules": "module", "quizzes": "quiz", "roleplays": "roleplay"}
+    columns = [c for c in data.columns if shown == "all" or c.kind == kinds[shown]]
     return render_template(
         "cohorts/dashboard.html",
         cohort=cohort,
         data=data,
-        rows=rows,
+        rows=data.rows,
+        columns=columns,
+        shown_columns=shown,
         sort=sort,
         show=show,
-        counts=data.counts(),
-        charts=[progress_chart, score_chart],
+        pager=Pager.from_args(args, result.matching),
+        counts=counts,
+        charts=_charts(result, counts),
         action_form=EmptyForm(),
         cells=CellRenderer(),
         join_url=url_for("cohorts.join", code=cohort.join_code, _external=True),
         pending_invitations=membership.pending_count(cohort),
         zip_endpoint="certificates.cohort_zip" in current_app.view_functions,
     )
+
+
+def _choice(value: str | None, allowed: tuple[str, ...]) -> str:
+    """A GET parameter among ``allowed`` (the first is the default for anything else)."""
+    return value if value in allowed else allowed[0]
+
+
+def _charts(result: dashboard_data.DashboardPage, counts: dict[str, int]) -> list[charts.Histogram]:
+    graded = sum(result.score_bands)
+    return [
+        charts.histogram(
+            "chart-progress",
+            _("Progress distribution"),
+            ngettext(
+                "How far the %(num)d learner has got, in bands of 20 %%.",
+                "How far the %(num)d learners have got, in bands of 20 %%.",
+                counts["learners"],
+            ),
+            result.progress_bands,
+            band_axis=_("Requirements met"),
+            count_axis=_("Number of learners"),
+        ),
+        charts.histogram(
+            "chart-scores",
+            _("Quiz score distribution"),
+            ngettext(
+                "Average quiz grade of the %(num)d learner who has taken a quiz (untaken "
+                "quizzes count as 0), in bands of 20 %%.",
+                "Average quiz grade of the %(num)d learners who have taken a quiz (untaken "
+                "quizzes count as 0), in bands of 20 %%.",
+                graded,
+            ),
+            result.score_bands,
+            band_axis=_("Average quiz grade"),
+            count_axis=_("Number of learners"),
+        ),
+    ]
 
 
 @bp.get("/cohorts/<int:cohort_id>/insight")

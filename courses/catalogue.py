@@ -30,6 +30,7 @@ class Module:
     toc: list[TocEntry] = field(default_factory=list, compare=False)
     quiz: Quiz | None = None
     blocks: tuple[str, ...] = ()  # competency blocks the module serves
+    key_points: tuple[str, ...] = ()  # optional: what to remember, shown at the top
 
 
 @dataclass(frozen=True)

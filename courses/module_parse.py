@@ -91,6 +91,7 @@ class ModuleReader:
             toc=[replace(e, title=html.unescape(e.title)) for e in rendered.toc],
             quiz=quiz,
             blocks=blocks,
+            key_points=tuple(k.strip() for k in meta.get("key_points", ())),
         )
 
     def quiz(self, stem: str) -> Quiz | None:

@@ -130,6 +130,7 @@ def module(slug: str, stem: str) -> str | Response:
         next=course.next_module(stem),
         quiz_url=_quiz_url(course, stem),
         show_toc=len(module.toc) >= TOC_MIN_ENTRIES,
+        sections=[entry for entry in module.toc if entry.level == 2],
         form=EmptyForm(),
     )
 

@@ -60,7 +60,7 @@ def _step_words(item: Item) -> str:
 
 def _last_activity(slug: str, user_ids: list[int]) -> dict[int, datetime]:
     # The dashboard's one aggregate query over every kind of activity.
-    from cohorts.dashboard import _last_activity as latest
+    from cohorts.standings import last_activity_of as latest
 
     return latest(slug, select(Enrolment.user_id).where(Enrolment.user_id.in_(user_ids)))
 

@@ -110,6 +110,13 @@ RULES: dict[str, Rule] = {
     "enrolments": Rule(KEEP, "which course, which cohort", "with the results"),
     "cohort_members": Rule(KEEP, "membership, pseudonymous (cohort aggregates)"),
     "cohorts": Rule(KEEP, "no personal data"),
+    "learner_standings": Rule(
+        KEEP, "figures computed from the results (a cache), pseudonymous", "with the results"
+    ),
+    "insight_graded_answers": Rule(
+        KEEP, "each answer's grade (a cache of quiz_attempts), pseudonymous", "with the results"
+    ),
+    "insight_snapshots": Rule(KEEP, "a cohort's counts: no personal data"),
     "learning_events": Rule(
         KEEP,
         "dated actions, pseudonymous: the funders' proof of realisation",

@@ -10,6 +10,7 @@ Field names use the question's position in the attempt (``q3``, ``q3-1`` …), n
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -51,6 +52,19 @@ class QuestionView:
     options: tuple[Option, ...] = ()
     value: str = ""
     subfields: tuple[SubField, ...] = field(default_factory=tuple)
+
+
+_PARAGRAPH = re.compile(r"<p>(.*?)</p>", re.S)
+
+
+def label_html(safe_html: str) -> str:
+    """A choice's sanitised HTML made fit for a <label> (phrasing content only): a lone
+    paragraph loses its <p>, several become spans shown as blocks (the ``label-para`` class)."""
+    text = safe_html.strip()
+    paragraphs = _PARAGRAPH.findall(text)
+    if len(paragraphs) == 1 and _PARAGRAPH.fullmatch(text):
+        return paragraphs[0]
+    return _PARAGRAPH.sub(r'<span class="label-para">\1</span>', text)
 
 
 def _size(question: Question) -> int:
@@ -108,14 +122,14 @@ def _view(position: int, name: str, q: Question, order: list[int], answer: Any) 
     if q.type == "single":
         picked = _int(answer)
         options = tuple(
-            Option(str(k), q.choices[i].text_html, checked=(i == picked))
+            Option(str(k), label_html(q.choices[i].text_html), checked=(i == picked))
             for k, i in enumerate(order)
         )
         return QuestionView(position, name, q, options)
     if q.type == "multiple":
         picked_set = {_int(a) for a in answer} if isinstance(answer, list) else set()
         options = tuple(
-            Option(str(k), q.choices[i].text_html, checked=(i in picked_set))
+            Option(str(k), label_html(q.choices[i].text_html), checked=(i in picked_set))
             for k, i in enumerate(order)
         )
         return QuestionView(position, name, q, options)

@@ -20,6 +20,7 @@ from quizzes import services
 from quizzes.forms import AttemptForm, answers_from_form, layout
 from quizzes.models import Attempt
 from quizzes.review import answer_display, right_answer_display
+from quizzes.steps import REVIEW, parse_step, review
 from training.cohort_access import has_a_trainer
 from training.dates import format_time
 from training.forms import EmptyForm
@@ -109,16 +110,39 @@ def _attempt_url(attempt: Attempt, endpoint: str = ".attempt") -> str:
     )
 
 
-@bp.get("/attempts/<int:attempt_id>")
-@login_required
-def attempt(course_slug: str, stem: str, attempt_id: int) -> str | Response:
-    course, quiz = _quiz(course_slug, stem)
+def _open_attempt(course: Any, stem: str, attempt_id: int) -> Attempt | Response:
+    """The attempt in progress, or a redirect to its result (submitted, or its time is up:
+    then it is graded now on what was saved, marked late)."""
     current = _attempt(course, stem, attempt_id)
     if current.status != "in_progress":
         return redirect(_attempt_url(current, ".result"))
     if services.is_expired(current):
         services.submit(current_user, course, current.id)
         return redirect(_attempt_url(current, ".result"))
+    return current
+
+
+def _step_url(attempt: Attempt, step: int, *, anchor: bool = False) -> str:
+    url = url_for(
+        ".attempt",
+        course_slug=attempt.course_slug,
+        stem=attempt.quiz_stem,
+        attempt_id=attempt.id,
+        q=step if step > 1 or anchor else None,
+    )
+    return f"{url}#question-{step}" if anchor else url
+
+
+@bp.get("/attempts/<int:attempt_id>")
+@login_required
+def attempt(course_slug: str, stem: str, attempt_id: int) -> str | Response:
+    """Every question on one page; ``?q=N`` is the step a narrow screen shows (CSS hides the
+    others there, and the step buttons post the whole form, so each step saves)."""
+    course, quiz = _quiz(course_slug, stem)
+    current = _open_attempt(course, stem, attempt_id)
+    if isinstance(current, Response):
+        return current
+    questions = layout(current, quiz)
     return render_template(
         "quizzes/attempt.html",
         course=course,
@@ -126,16 +150,53 @@ def attempt(course_slug: str, stem: str, attempt_id: int) -> str | Response:
         quiz=quiz,
         stem=stem,
         attempt=current,
-        questions=layout(current, quiz),
+        questions=questions,
+        step=parse_step(request.args.get("q"), len(questions)),
+        progress=review(questions, current.answers),
         seconds_left=services.seconds_left(current),
         form=AttemptForm(),
     )
 
 
+@bp.get("/attempts/<int:attempt_id>/review")
+@login_required
+def review_page(course_slug: str, stem: str, attempt_id: int) -> str | Response:
+    """The last step: what is answered, what is not (with links back), then Submit."""
+    course, quiz = _quiz(course_slug, stem)
+    current = _open_attempt(course, stem, attempt_id)
+    if isinstance(current, Response):
+        return current
+    return render_template(
+        "quizzes/review.html",
+        course=course,
+        module=course.module(stem),
+        quiz=quiz,
+        stem=stem,
+        attempt=current,
+        progress=review(layout(current, quiz), current.answers),
+        seconds_left=services.seconds_left(current),
+        form=EmptyForm(),
+    )
+
+
+@bp.post("/attempts/<int:attempt_id>/submit")
+@login_required
+def submit_reviewed(course_slug: str, stem: str, attempt_id: int) -> Response:
+    """Submit from the review page: grades the saved draft (the page posts no answers)."""
+    course, _quiz_ = _quiz(course_slug, stem)
+    current = _attempt(course, stem, attempt_id)
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    services.submit(current_user, course, current.id)
+    return redirect(_attempt_url(current, ".result"))
+
+
 @bp.post("/attempts/<int:attempt_id>")
 @login_required
 def answer(course_slug: str, stem: str, attempt_id: int) -> Response:
-    """The attempt form: "Save" (also the autosave script, which asks for JSON) or "Submit"."""
+    """The attempt form: "Save" (also the autosave script, which asks for JSON), a step
+    ("goto": the previous or next question), "Review" (the review page) or "Submit".
+    Every one of them saves the answers posted first."""
     course, quiz = _quiz(course_slug, stem)
     current = _attempt(course, stem, attempt_id)
     wants_json = request.accept_mimetypes.best == "application/json"
@@ -144,7 +205,8 @@ def answer(course_slug: str, stem: str, attempt_id: int) -> Response:
             return jsonify(saved=False, error="csrf"), 400
         abort(400)
     answers = answers_from_form(current, quiz, request.form)
-    if request.form.get("action") == "submit":
+    action = request.form.get("action")
+    if action == "submit":
         services.submit(current_user, course, current.id, answers)
         return redirect(_attempt_url(current, ".result"))
     outcome = services.save_answers(current_user, course, current.id, answers)
@@ -153,12 +215,19 @@ def answer(course_slug: str, stem: str, attempt_id: int) -> Response:
         return jsonify(
             saved=outcome.saved,
             saved_at=format_time(saved_at) if saved_at else None,
+            answered=review(layout(outcome.attempt, quiz), outcome.attempt.answers).answered,
             result_url=None if outcome.saved else _attempt_url(current, ".result"),
         )
     if not outcome.saved:
         return redirect(_attempt_url(current, ".result"))
+    total = len(current.questions)
+    goto = request.form.get("goto")
+    if action == REVIEW or goto == REVIEW:
+        return redirect(_attempt_url(current, ".review_page"))
+    if goto is not None:
+        return redirect(_step_url(current, parse_step(goto, total), anchor=True))
     flash(_("Your answers are saved. You can come back and finish later."), "success")
-    return redirect(_attempt_url(current))
+    return redirect(_step_url(current, parse_step(request.form.get("step"), total)))
 
 
 @bp.get("/attempts/<int:attempt_id>/result")

@@ -1,8 +1,51 @@
-// Quiz attempt page: save the answers a few seconds after a change (the "Save" button does the
-// same without JavaScript), say so in the live region, and count the time left down.
+// Quiz attempt and review pages: count the time left down (the server enforces it), keep the
+// "answered x of n" of the sticky bar live, and save the answers a few seconds after a change
+// (the "Save" and step buttons do the same without JavaScript), saying so in the live region.
 (function () {
   "use strict";
+  var clock = document.getElementById("quiz-timer");
+  if (clock) {
+    var left = parseInt(clock.getAttribute("data-seconds-left"), 10);
+    var end = Date.now() + left * 1000;
+    var upLabel = clock.getAttribute("data-up-label");
+    var tick = function () {
+      var s = Math.max(0, Math.round((end - Date.now()) / 1000));
+      var m = Math.floor(s / 60);
+      var r = s % 60;
+      clock.textContent = m + ":" + (r < 10 ? "0" : "") + r + (s === 0 && upLabel ? " — " + upLabel : "");
+      if (s > 0) window.setTimeout(tick, 1000);
+    };
+    tick();
+  }
+
   var form = document.getElementById("quiz-form");
+  var counter = document.getElementById("quiz-answered");
+
+  function answered(question) {
+    var fields = question.querySelectorAll("input, select");
+    for (var i = 0; i < fields.length; i++) {
+      var field = fields[i];
+      if (field.type === "radio" || field.type === "checkbox") {
+        if (field.checked) return true;
+      } else if (field.type !== "hidden" && field.value.trim() !== "") {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  function count() {
+    if (!counter || !form) return;
+    var questions = form.querySelectorAll("[data-question]");
+    var n = 0;
+    for (var i = 0; i < questions.length; i++) if (answered(questions[i])) n++;
+    counter.textContent = counter.getAttribute("data-template").replace("__N__", String(n));
+  }
+
+  if (form) {
+    form.addEventListener("change", count);
+    form.addEventListener("input", count);
+  }
   if (!form || !window.fetch || !window.FormData) return;
   var status = document.getElementById("autosave-status");
   var url = form.getAttribute("data-autosave");
@@ -56,17 +99,4 @@
     if (timer) { window.clearTimeout(timer); timer = null; }
   });
 
-  var clock = document.getElementById("quiz-timer");
-  if (clock) {
-    var left = parseInt(clock.getAttribute("data-seconds-left"), 10);
-    var end = Date.now() + left * 1000;
-    var tick = function () {
-      var s = Math.max(0, Math.round((end - Date.now()) / 1000));
-      var m = Math.floor(s / 60);
-      var r = s % 60;
-      clock.textContent = m + ":" + (r < 10 ? "0" : "") + r;
-      if (s > 0) window.setTimeout(tick, 1000);
-    };
-    tick();
-  }
 })();

@@ -139,6 +139,8 @@ def test_play_fail_unsafe_pass_safe_and_get_a_second_chance(page, browser, live_
     for number in (1, 2):
         page.get_by_role("button", name="Start" if number == 1 else "Start attempt 2").first.click()
         page.get_by_label("Threaten to call the police").check()
+        page.get_by_role("button", name="Review and submit").click()
+        expect(page.get_by_text("You have answered the 1 question.")).to_be_visible()
         page.get_by_role("button", name="Submit my answers").click()
         expect(page.get_by_role("heading", name=f"Result of attempt {number}")).to_be_visible()
         expect(page.get_by_text("Wrong", exact=True)).to_be_visible()

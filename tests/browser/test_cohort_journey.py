@@ -64,6 +64,24 @@ def test_cohort_journey(page, browser, live_server, make_user):
     assert row.locator("td.mc.ok").first.inner_text().startswith("✓")
     assert row.locator("progress").get_attribute("value") != "0"
     assert_accessible(page, "cohorts-dashboard")
+    # The charts' text is HTML at the page's size, at least 12 px on this 360 px screen; each
+    # chart has a visible title and axis labels.
+    sizes = page.eval_on_selector_all(
+        ".chart h3, .chart th, .chart td, .chart .bar-ticks span",
+        "els => els.map(e => parseFloat(getComputedStyle(e).fontSize))",
+    )
+    assert sizes and min(sizes) >= 12, sizes
+    expect(page.get_by_role("heading", name="Progress distribution", level=3)).to_be_visible()
+    expect(page.get_by_role("columnheader", name="Requirements met").first).to_be_visible()
+    # The matrix keeps its header and first column in view, and shows one kind of column alone.
+    header = page.locator("table.matrix thead th").first
+    assert header.evaluate("e => getComputedStyle(e).position") == "sticky"
+    page.get_by_label("Columns").select_option("quizzes")
+    page.get_by_role("button", name="Apply").click()
+    expect(page.locator("table.matrix thead th.matrix-quiz").first).to_be_visible()
+    assert page.locator("table.matrix thead th.matrix-module").count() == 0
+    assert "columns=quizzes" in page.url
+    assert_accessible(page, "cohorts-dashboard-quizzes")
     with page.expect_download() as download_info:
         page.get_by_role("link", name="Export the gradebook (CSV)").click()
     download = download_info.value

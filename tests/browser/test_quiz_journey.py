@@ -1,5 +1,7 @@
-"""Log in, open a quiz, answer some questions, save, reload, answer the rest (autosave on),
-submit and read the review — in Chromium, axe-core on every page."""
+"""Log in, open a quiz, answer some questions on the one-page form of a wide screen, save,
+reload, answer the rest (autosave on), check the review and submit, read the result — in
+Chromium, axe-core on every page. (The phone's one-question-per-screen flow, with and without
+JavaScript, is in test_quiz_steps_journey.py.)"""
 
 from __future__ import annotations
 
@@ -42,7 +44,9 @@ def test_take_a_quiz_save_reload_submit_and_review(page, live_server, app, make_
     assert_accessible(page, "quiz-intro")
     page.get_by_role("button", name="Start the quiz").click()
 
+    page.set_viewport_size({"width": 1280, "height": 900})
     expect(page.get_by_role("heading", name="Question 1 of 7")).to_be_visible()
+    expect(page.get_by_role("heading", name="Question 7 of 7")).to_be_visible()  # one page
     assert_accessible(page, "quiz-attempt")
     page.get_by_label("Paris").check()
     page.get_by_label("2", exact=True).check()
@@ -69,11 +73,13 @@ def test_take_a_quiz_save_reload_submit_and_review(page, live_server, app, make_
     # the autosave script reports in the live region
     status = page.locator("#autosave-status")
     status.get_by_text("Saved at").wait_for(timeout=10_000)
-
-    page.set_viewport_size({"width": 1280, "height": 900})
+    expect(page.locator("#quiz-answered")).to_have_text("Answered: 7 of 7")
     assert_accessible(page, "quiz-attempt-1280")
-    page.set_viewport_size({"width": 360, "height": 760})
 
+    page.get_by_role("button", name="Review and submit").click()
+    expect(page.get_by_text("You have answered all 7 questions.")).to_be_visible()
+    page.set_viewport_size({"width": 360, "height": 760})
+    assert_accessible(page, "quiz-review-all-answered-360")
     page.get_by_role("button", name="Submit my answers").click()
     expect(page.get_by_role("heading", name="Result of attempt 1")).to_be_visible()
     expect(page.get_by_text("100%", exact=True).first).to_be_visible()

@@ -1,6 +1,10 @@
-"""Server-side histograms: binning, scale and the accessible SVG they become."""
+"""Histograms: binning, scale, and the HTML bar chart they become (title, axis labels, text)."""
 
 from __future__ import annotations
+
+import re
+
+import pytest
 
 from cohorts.charts import BINS, bin_counts, histogram
 
@@ -10,27 +14,33 @@ def test_bins_cover_0_to_100_with_100_on_its_own():
     assert len(BINS) == 6
 
 
-def test_bar_heights_are_proportional_and_ticks_reach_the_peak():
-    chart = histogram("c", "Title", "Summary", [10, 10, 10, 50, 100])
-    heights = {bar.label: bar.height for bar in chart.bars}
-    assert abs(heights["0–19%"] - 3 * heights["40–59%"]) < 0.5 and heights["40–59%"] > 0
-    assert heights["20–39%"] == 0
-    assert chart.ticks[-1].value >= 3 and chart.total == 5
-    assert all(abs(bar.y + bar.height - chart.baseline) < 0.2 for bar in chart.bars)
+def test_bar_widths_are_proportional_and_ticks_reach_the_peak():
+    chart = histogram("c", "Title", "Summary", bin_counts([10, 10, 10, 50, 100]), "Band", "N")
+    shares = {bar.label: bar.share for bar in chart.bars}
+    assert shares["0–19%"] == 100.0 and abs(shares["0–19%"] - 3 * shares["40–59%"]) < 0.2
+    assert shares["20–39%"] == 0
+    assert chart.ticks == [0, 1, 2, 3] and chart.total == 5
 
 
 def test_empty_chart_draws_without_dividing_by_zero():
-    chart = histogram("c", "Title", "Summary", [])
-    assert chart.total == 0 and all(bar.height == 0 for bar in chart.bars)
+    chart = histogram("c", "Title", "Summary", [0] * len(BINS), "Band", "N")
+    assert chart.total == 0 and all(bar.share == 0 for bar in chart.bars)
+    with pytest.raises(ValueError):
+        histogram("c", "Title", "Summary", [1, 2], "Band", "N")
 
 
-def test_the_svg_is_labelled_and_has_a_data_table(client, login, trainer, cohort, member):
+def test_the_chart_has_a_visible_title_axis_labels_and_text(client, login, trainer, cohort, member):
     member()
     login(trainer)
     page = client.get(f"/cohorts/{cohort.id}").get_data(as_text=True)
-    svg = page[page.index("<svg") : page.index("</svg>")]
-    assert 'role="img"' in svg
-    assert 'aria-labelledby="chart-progress-title chart-progress-desc"' in svg
-    assert '<desc id="chart-progress-desc">' in svg and "0–19%: 1" in svg
+    figure = page[page.index('<figure class="chart" aria-labelledby="chart-progress-title">') :]
+    figure = figure[: figure.index("</figure>")]
+    assert '<h3 id="chart-progress-title" class="chart-title">Progress distribution</h3>' in figure
+    assert '<th scope="col" class="band-axis">Requirements met</th>' in figure
+    assert '<th scope="col" class="count-axis">Number of learners</th>' in figure
+    # one learner, no progress: the first band holds them, as text and as a full-width bar
+    assert re.search(
+        r'<th scope="row">0–19%</th><td class="bar-cell"><span class="bar-count">1<', figure
+    )
+    assert '<rect width="100.0%"' in figure and "<text" not in figure  # labels are HTML text
     assert 'style="' not in page  # the CSP forbids inline styles
-    assert "Data table: Progress distribution" in page

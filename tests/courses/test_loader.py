@@ -147,7 +147,7 @@ def test_front_matter_unknown_key(tmp_path):
     text = FIRST_MD.replace("minutes: 5\n", "minutes: 5\nauthor: Me\n")
     assert problems_of(tmp_path, **{"modules/01-first.md": text}) == [
         "mini/modules/01-first.md:5: unknown key 'author' (allowed: title, summary, minutes, "
-        "objectives, blocks)"
+        "objectives, blocks, key_points)"
     ]
 
 

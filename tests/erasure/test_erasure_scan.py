@@ -42,7 +42,7 @@ def _decoded_jwt(value: str) -> str:
         return ""
 
 
-def personal_data_left() -> dict[str, list[str]]:
+def personal_data_left(needles: tuple[str, ...] = NEEDLES) -> dict[str, list[str]]:
     """``{"table.column": [needle, …]}`` for every text value still holding a needle."""
     found: dict[str, list[str]] = {}
     for table in db.metadata.sorted_tables:
@@ -55,7 +55,7 @@ def personal_data_left() -> dict[str, list[str]]:
                     continue
                 text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
                 text = (text + " " + _decoded_jwt(text)).casefold()
-                hits = [n for n in NEEDLES if n.casefold() in text]
+                hits = [n for n in needles if n.casefold() in text]
                 if hits:
                     found.setdefault(f"{table.name}.{column.name}", []).extend(hits)
     return found
@@ -152,3 +152,34 @@ def test_the_funders_record_is_found_by_the_former_address_until_its_date(app, l
     erasure.run_due(utcnow() + timedelta(days=365 * 7))
     db.session.expire_all()
     assert erasure.find_erased_by_email(EMAIL, today=record.funder_keep_until) is None
+
+
+def test_an_erased_trainer_leaves_no_personal_data_and_trains_no_cohort(
+    app, client, auth, make_user, course
+):
+    from tests.erasure.conftest import make_cohort
+
+    trainer = make_user(
+        "trainer", email="wenceslas.brocheriou@example.test",
+        full_name="Wenceslas Brocheriou", display_name="Wenceslas B.",
+    )  # fmt: skip
+    learner = make_user("learner")
+    cohort = make_cohort(trainer, [learner], course.slug)
+    complete_everything(learner, course)
+    run = db.session.execute(select(RoleplayRun).where(RoleplayRun.user_id == learner.id)).scalar()
+    roleplay_debrief.save_reflection(learner, run.id, "I listened.", course=course)
+    db.session.refresh(trainer)
+    save_reply(run, trainer, "Good listening.", cohort.id)
+    auth.login(trainer.email)
+    needles = ("wenceslas.brocheriou@example.test", "Wenceslas", "Brocheriou")
+    assert personal_data_left(needles)
+
+    erasure.erase_user(trainer.id, actor_id=None, reason=None, keep_certificates=True)
+    db.session.expire_all()
+    assert personal_data_left(needles) == {}
+    assert db.session.get(Cohort, cohort.id).trainers == []
+    assert client.get(f"/cohorts/{cohort.id}").status_code in (302, 403, 404)
+    # The learner still reads the reply, signed by nobody in particular.
+    from cohorts.replies import reply_for
+
+    assert reply_for(run.id).body == "Good listening."

@@ -12,6 +12,7 @@ from huey.api import PeriodicTask
 from privacy import inactivity, retention, retention_tasks
 from privacy.retention_models import InactivityWarning
 from proof.models import LearningEvent
+from tests.certificates.conftest import SLUG, courses_dir  # noqa: F401
 from tests.training.test_mail_queue import FlakyHandler, _free_port, _parse, serve
 from training import queue
 from training.extensions import db
@@ -27,8 +28,9 @@ def smtp_port() -> int:
 
 
 @pytest.fixture
-def app_config(smtp_port: int) -> dict[str, object]:
-    return {"SMTP_HOST": "127.0.0.1", "SMTP_PORT": smtp_port, "SMTP_STARTTLS": False}
+def app_config(smtp_port: int, courses_dir) -> dict[str, object]:  # noqa: ANN001, F811
+    return {"SMTP_HOST": "127.0.0.1", "SMTP_PORT": smtp_port, "SMTP_STARTTLS": False,
+            "COURSES_DIR": str(courses_dir)}  # fmt: skip
 
 
 @pytest.fixture
@@ -123,6 +125,52 @@ def test_the_purge_waits_for_the_warning_period_and_activity_voids_the_warning(a
     assert learner.id not in _warned_ids(now + 30 * DAY)
     later = now + (10 + 1066) * DAY
     assert learner.id in _warned_ids(later)
+
+
+def test_an_inactive_learner_is_erased_after_the_warning_and_the_certificate_stays(
+    app, make_user, client
+):
+    from certificates import services
+    from courses.loader import get_course
+    from privacy.erasure import is_erased
+    from privacy.erasure_models import ErasureRequest
+    from training.audit import AuditEvent
+    from training.models import User
+
+    app.config["SMTP_HOST"] = None
+    learner = _idle(make_user, 1100, email="gone@example.test", full_name="Gone Person")
+    certificate = services.issue(learner, get_course(SLUG), overall_score=90.0)
+    active = make_user(email="here@example.test")
+    now = utcnow()
+    retention.apply(now)  # the warning
+    planned = {p.policy.name: p.selection for p in retention.plan(now + 30 * DAY)}
+    assert [a.user_id for a in planned["inactive-accounts"].keys["users"]] == [learner.id]
+
+    done = {p.policy.name: n for p, n in retention.apply(now + 30 * DAY)}
+
+    assert done["inactive-accounts"] == 1
+    gone = db.session.get(User, learner.id)
+    assert is_erased(gone) and gone.full_name != "Gone Person"
+    assert not is_erased(db.session.get(User, active.id))
+    assert db.session.get(InactivityWarning, learner.id) is None
+    request = db.session.execute(
+        db.select(ErasureRequest).where(ErasureRequest.user_id == learner.id)
+    ).scalar_one()
+    assert request.keep_certificates is True
+    event = db.session.execute(
+        db.select(AuditEvent).where(AuditEvent.action == "account.erase")
+    ).scalar_one()
+    assert (event.subject_user_id, event.reason, event.actor_label) == (
+        learner.id, "inactivity", "system",
+    )  # fmt: skip
+    # The certificate stays verifiable, with the name it was issued to.
+    verification = client.get(f"/verify/{certificate.code}.json").get_json()
+    assert verification["status"] == "valid"
+    assert verification["holder"] == "Gone Person"
+    assert verification["pdf_sha256"] == certificate.pdf_sha256
+    # An erased account is never warned or erased again.
+    assert retention.counts(now + 400 * DAY)["inactive-warning"] == 0
+    assert retention.counts(now + 400 * DAY)["inactive-accounts"] == 0
 
 
 def test_the_daily_task_is_registered_and_runs_once_a_day(app, make_user):

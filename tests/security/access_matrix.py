@@ -147,6 +147,8 @@ MATRIX: dict[str, Row] = {
     "quizzes.attempt GET": row(*OWNER_ONLY),
     "quizzes.answer POST": row(*OWNER_ONLY),
     "quizzes.result GET": row(*OWNER_ONLY),
+    "quizzes.review_page GET": row(*OWNER_ONLY),
+    "quizzes.submit_reviewed POST": row(*OWNER_ONLY),
     "roleplays.intro GET": row(*SIGNED_IN, slug="roleplay_slug"),
     "roleplays.start POST": row(*SIGNED_IN, slug="roleplay_slug"),
     "roleplays.play GET": row(*OWNER_ONLY, slug="roleplay_slug"),

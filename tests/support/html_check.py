@@ -5,7 +5,7 @@ into ``.venv/vnu``; it runs on Debian's Java. Where either is missing the check 
 a message, except under ``CI=true``, where ``.ci/run`` installs both and a missing one fails.
 
 Pages are collected during a journey and checked together at its end (one JVM start per test).
-``HTML_VALIDATION=report`` prints the errors instead of failing (for a first look at a page).
+Errors fail the test; ``HTML_VALIDATION=report`` only warns (an opt-in, for a first look).
 """
 
 from __future__ import annotations
@@ -38,6 +38,18 @@ def missing_reason() -> str | None:
     if vnu_jar() is None:
         return f"vnu.jar not found at {DEFAULT_JAR} (make test installs it with npm: vnu-jar)"
     return None
+
+
+def require_checker() -> None:
+    """Skip the calling test where the checker cannot run; fail it instead under ``CI=true``."""
+    import pytest
+
+    reason = missing_reason()
+    if reason is None:
+        return
+    if os.environ.get("CI") == "true":
+        pytest.fail(f"the Nu Html Checker is required under CI=true: {reason}")
+    pytest.skip(f"HTML not validated: {reason}")
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,337 @@
+"""Keeping the cohort's standings fresh, and the SQL that sorts, filters and counts by them.
+
+``refresh(cohort, course)`` recomputes only the stale standings of the cohort's members (see
+``cohorts.standing_models``): after the first view, a page view recomputes the learners who did
+something since, not the cohort. Everything else here is SQL over ``learner_standings`` joined
+to the membership: the dashboard's counts, its histograms and its sorted, filtered page of ids.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import (
+    ColumnElement,
+    Select,
+    and_,
+    bindparam,
+    case,
+    false,
+    func,
+    or_,
+    select,
+    union_all,
+    update,
+)
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+from certificates.models import Certificate, Status
+from certificates.progress import Progress, needs_second_chance
+from certificates.progress_data import progress_of_users
+from cohorts.charts import BINS
+from cohorts.standing_models import LearnerStanding
+from courses.catalogue import Course
+from courses.models import ModuleProgress
+from courses.roleplay_models import RoleplayRun
+from quizzes.models import Attempt
+from training import pagination
+from training.extensions import db
+from training.models import Cohort, CohortMember, User
+from training.timeutil import utcnow
+
+CHUNK = 500  # learners recomputed per batch of queries
+
+
+def last_activity_of(slug: str, user_ids: Any) -> dict[int, datetime]:
+    """Each learner's latest moment in the course (module opened or done, quiz started, saved or
+    submitted, role-play step), in one aggregate query; ``user_ids`` a list or a SELECT."""
+    parts = [
+        select(table.user_id.label("user_id"), func.max(column).label("at"))
+        .where(table.course_slug == slug, table.user_id.in_(user_ids))
+        .group_by(table.user_id)
+        for table, column in (
+            (ModuleProgress, ModuleProgress.last_opened_at),
+            (ModuleProgress, ModuleProgress.completed_at),
+            (Attempt, Attempt.started_at),
+            (Attempt, Attempt.saved_at),
+            (Attempt, Attempt.submitted_at),
+            (RoleplayRun, RoleplayRun.updated_at),
+        )
+    ]
+    moments = union_all(*parts).subquery()
+    latest = select(moments.c.user_id, func.max(moments.c.at)).group_by(moments.c.user_id)
+    result: dict[int, datetime] = {}
+    for user_id, at in db.session.execute(latest):
+        if at is not None:
+            result[user_id] = at if isinstance(at, datetime) else datetime.fromisoformat(at)
+    return result
+
+
+def certified(slug: str, user_ids: Any) -> dict[int, Certificate]:
+    """The valid certificate of each learner who holds one (the latest issued)."""
+    found: dict[int, Certificate] = {}
+    for certificate in db.session.execute(
+        select(Certificate)
+        .where(
+            Certificate.course_slug == slug,
+            Certificate.user_id.in_(user_ids),
+            Certificate.status == Status.VALID.value,
+        )
+        .order_by(Certificate.issued_at)
+    ).scalars():
+        found[certificate.user_id] = certificate
+    return found
+
+
+def quiz_average(progress: Progress) -> float | None:
+    """The mean quiz grade (an untaken quiz counts 0), or None before any quiz is graded."""
+    grades = [item.score for item in progress.items if item.kind == "quiz"]
+    if not any(g is not None for g in grades):
+        return None
+    return sum(g or 0.0 for g in grades) / len(grades)
+
+
+def quiz_failed(progress: Progress) -> bool:
+    """A quiz with unlimited attempts, graded and not passed yet (worth a word)."""
+    return any(
+        item.kind == "quiz" and item.allowed is None and item.score is not None and not item.passed
+        for item in progress.items
+    )
+
+
+def refresh(cohort: Cohort, course: Course) -> int:
+    """Recompute the cohort's stale standings; returns how many were recomputed (commits)."""
+    table = LearnerStanding.__table__
+    stale = db.session.execute(
+        select(CohortMember.user_id, LearnerStanding.generation)
+        .outerjoin(
+            LearnerStanding,
+            and_(
+                LearnerStanding.user_id == CohortMember.user_id,
+                LearnerStanding.course_slug == course.slug,
+            ),
+        )
+        .where(
+            CohortMember.cohort_id == cohort.id,
+            or_(
+                LearnerStanding.user_id.is_(None),
+                LearnerStanding.computed_generation.is_(None),
+                LearnerStanding.computed_generation != LearnerStanding.generation,
+                LearnerStanding.course_version.is_(None),
+                LearnerStanding.course_version != str(course.version),
+            ),
+        )
+    ).all()
+    if not stale:
+        return 0
+    now = utcnow()
+    insert = pg_insert if db.engine.dialect.name == "postgresql" else sqlite_insert
+    store = (
+        update(table)
+        .where(
+            table.c.user_id == bindparam("uid"),
+            table.c.course_slug == course.slug,
+            table.c.generation == bindparam("gen"),
+        )
+        .values(
+            computed_generation=bindparam("gen"),
+            **{name: bindparam(name) for name in _FIGURES},
+        )
+    )
+    for start in range(0, len(stale), CHUNK):
+        chunk = stale[start : start + CHUNK]
+        ids = [user_id for user_id, _generation in chunk]
+        figures = _figures(course, ids, now)
+        new = [
+            {"user_id": uid, "course_slug": course.slug, "generation": 0,
+             "computed_generation": 0, **figures[uid]}
+            for uid, generation in chunk if generation is None
+        ]  # fmt: skip
+        known = [{"uid": uid, "gen": gen, **figures[uid]} for uid, gen in chunk if gen is not None]
+        if new:  # a learner's write may have made the row meanwhile: it stays stale then
+            db.session.execute(insert(table).values(new).on_conflict_do_nothing())
+        if known:
+            db.session.execute(store, known)
+    db.session.commit()
+    return len(stale)
+
+
+_FIGURES = (
+    "course_version", "met_count", "total", "percent", "complete", "last_activity",
+    "quiz_average", "quiz_failed", "second_chances", "computed_at",
+)  # fmt: skip
+
+
+def _figures(course: Course, ids: list[int], now: datetime) -> dict[int, dict[str, Any]]:
+    progress = progress_of_users(course, ids)
+    activity = last_activity_of(course.slug, ids)
+    holders = set(certified(course.slug, ids))
+    return {
+        uid: {
+            "course_version": str(course.version),
+            "met_count": progress[uid].met_count,
+            "total": progress[uid].total,
+            "percent": progress[uid].percent,
+            "complete": progress[uid].complete or uid in holders,
+            "last_activity": activity.get(uid),
+            "quiz_average": quiz_average(progress[uid]),
+            "quiz_failed": quiz_failed(progress[uid]),
+            "second_chances": len(needs_second_chance(progress[uid])),
+            "computed_at": now,
+        }
+        for uid in ids
+    }
+
+
+# Sorting, filtering and counting in SQL -----------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Conditions:
+    """The SQL forms of the dashboard's words, for one cohort at one moment."""
+
+    at_risk: ColumnElement[bool]
+    inactive: ColumnElement[bool]
+    overdue: ColumnElement[bool]
+    not_started: ColumnElement[bool]
+    complete: ColumnElement[bool]
+    ended: bool  # the cohort's end date has passed: every incomplete learner is overdue
+
+
+def conditions(cohort: Cohort, now: datetime, at_risk_days: int) -> Conditions:
+    """At risk, as ``cohorts.dashboard._assess`` says: not complete, and inactive for
+    ``at_risk_days`` (counted from joining when nothing was done, never before the cohort
+    starts), or a quiz with unlimited attempts failed, or a requirement needing a second chance."""
+    threshold = now - timedelta(days=at_risk_days)
+    complete = func.coalesce(LearnerStanding.complete, false())
+    reference = func.coalesce(LearnerStanding.last_activity, CohortMember.joined_at)
+    starts = datetime.combine(cohort.starts_on, datetime.min.time()) if cohort.starts_on else None
+    inactive: ColumnElement[bool] = (
+        false() if starts is not None and starts >= threshold else reference < threshold
+    )
+    ended = cohort.ends_on is not None and cohort.ends_on < now.date()
+    at_risk = and_(
+        ~complete,
+        or_(
+            inactive,
+            func.coalesce(LearnerStanding.quiz_failed, false()),
+            func.coalesce(LearnerStanding.second_chances, 0) > 0,
+        ),
+    )
+    return Conditions(
+        at_risk=at_risk,
+        inactive=and_(~complete, inactive),
+        overdue=~complete if ended else false(),
+        not_started=LearnerStanding.last_activity.is_(None),
+        complete=complete,
+        ended=ended,
+    )
+
+
+def members(cohort: Cohort, course: Course) -> Select[Any]:
+    """Members joined to their standing and account (the base of every query below)."""
+    return (
+        select()
+        .select_from(CohortMember)
+        .join(User, User.id == CohortMember.user_id)
+        .outerjoin(
+            LearnerStanding,
+            and_(
+                LearnerStanding.user_id == CohortMember.user_id,
+                LearnerStanding.course_slug == course.slug,
+            ),
+        )
+        .where(CohortMember.cohort_id == cohort.id)
+    )
+
+
+def _as_int(expression: ColumnElement[bool]) -> ColumnElement[int]:
+    return func.coalesce(func.sum(case((expression, 1), else_=0)), 0)
+
+
+def counts(cohort: Cohort, course: Course, rules: Conditions) -> dict[str, int]:
+    row = db.session.execute(
+        members(cohort, course).add_columns(
+            func.count().label("learners"),
+            _as_int(rules.complete).label("completed"),
+            _as_int(rules.not_started).label("not_started"),
+            _as_int(rules.at_risk).label("at_risk"),
+            _as_int(rules.overdue).label("overdue"),
+            _as_int(func.coalesce(LearnerStanding.second_chances, 0) > 0).label("second_chance"),
+        )
+    ).one()
+    return {key: int(value or 0) for key, value in row._mapping.items()}
+
+
+def _band(column: Any) -> ColumnElement[int]:
+    whens = [(column < high, i) for i, (_low, high, _label) in enumerate(BINS[:-1])]
+    return case(*whens, else_=len(BINS) - 1)
+
+
+def band_counts(cohort: Cohort, course: Course, column: Any) -> list[int]:
+    """How many members fall in each band of ``charts.BINS`` by ``column`` (NULLs left out)."""
+    band = _band(column).label("band")
+    counts = [0] * len(BINS)
+    for index, count in db.session.execute(
+        members(cohort, course)
+        .add_columns(band, func.count())
+        .where(column.is_not(None))
+        .group_by(band)
+    ):
+        counts[int(index)] += int(count)
+    return counts
+
+
+SORT_KEYS = ("name", "progress", "activity", "risk")
+FILTER_KEYS = ("all", "at_risk", "not_started", "completed")
+
+
+def page_of_ids(
+    cohort: Cohort,
+    course: Course,
+    rules: Conditions,
+    *,
+    sort: str,
+    show: str,
+    page: int,
+    per_page: int,
+) -> tuple[list[int], int]:
+    """One page of member ids in the order asked (a page past the end: the last one), and how
+    many members match the filter."""  # fmt: skip
+    query = members(cohort, course)
+    if show == "at_risk":
+        query = query.where(rules.at_risk)
+    elif show == "not_started":
+        query = query.where(rules.not_started)
+    elif show == "completed":
+        query = query.where(rules.complete)
+    total = db.session.execute(query.add_columns(func.count())).scalar_one()
+    name = (func.lower(User.full_name), User.email)
+    order: Iterable[Any]
+    if sort == "progress":
+        order = (func.coalesce(LearnerStanding.percent, 0.0).desc(), *name)
+    elif sort == "activity":  # most recent first, never-active last
+        order = (
+            LearnerStanding.last_activity.is_(None),
+            LearnerStanding.last_activity.desc(),
+            *name,
+        )
+    elif sort == "risk":
+        # (at risk, then overdue, first; then the least progress.) Overdue is the same for
+        # every member (the cohort has ended or not), so it only orders where it can differ;
+        # a constant in ORDER BY would read as a column number in SQLite.
+        by_overdue = (rules.complete,) if rules.ended else ()
+        order = (~rules.at_risk, *by_overdue, func.coalesce(LearnerStanding.percent, 0.0), *name)
+    else:
+        order = name
+    ids = db.session.execute(
+        query.add_columns(CohortMember.user_id)
+        .order_by(*order)
+        .offset(pagination.offset(page, per_page, int(total)))
+        .limit(per_page)
+    ).scalars()
+    return list(ids), int(total)

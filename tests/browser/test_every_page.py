@@ -1,0 +1,182 @@
+"""Every page, valid and accessible (issue 18, item 5): each GET endpoint of the access matrix
+that answers an HTML page, for every role allowed to see it, in English and French, through the
+Nu Html Checker (one Java run for all of them); and in Chromium at 360 and 1280 px, both
+languages, through axe-core (no violation of any impact).
+
+The world is the access matrix's (tests/security/test_access_matrix.py): six roles around one
+cohort, with a quiz attempt, a role-play run, a certificate, an invitation, a block attestation.
+A new endpoint gets its row there and is checked here without further work."""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from werkzeug.serving import make_server
+
+from tests.browser.conftest import axe_violations
+from tests.security.access_matrix import MATRIX, OK, ROLES
+from tests.security.test_access_matrix import (  # noqa: F401 (world is a fixture)
+    World,
+    routes,
+    signed_in_client,
+    url_of,
+    world,
+)
+from tests.support import html_check
+from training.extensions import db
+
+LANGUAGES = ("en", "fr")
+WIDTHS = (360, 1280)
+#: Who shows a page in Chromium: the first role allowed to (the owner of the world's data first).
+#: Screenshots of these pages go to SHOTS, for a person to look at.
+SHOT_PATHS = {"/", "/cohorts/1", "/cohorts/1/learners/2", "/courses/mini", "/courses/"}
+SHOTS = Path(os.environ.get("SHOTS_DIR", "/tmp/shots/htmlvalid"))
+AXE_ROLES = ("learner", "cohort_trainer", "admin", "anonymous", "other_learner", "other_trainer")
+
+
+@dataclass(frozen=True)
+class Page:
+    path: str
+    role: str
+
+
+def html_pages(world: World) -> list[Page]:  # noqa: F811
+    """(path, role) for each GET endpoint and each role the matrix lets in that gets a 200 HTML
+    page (redirects, files, JSON and CSV are left out)."""
+    pages = []
+    for key, method, rule in routes(world.app):
+        if method != "GET" or key not in MATRIX:
+            continue
+        path = url_of(world, key, rule)
+        for role in ROLES:
+            if MATRIX[key].expect[role] != OK:
+                continue
+            response = signed_in_client(world, role).get(path)
+            if response.status_code == 200 and response.mimetype == "text/html":
+                pages.append(Page(path, role))
+            response.close()  # a streamed file (CSV, ZIP) is not read
+    return pages
+
+
+def set_language(world: World, language: str) -> None:  # noqa: F811
+    for user in world.users.values():
+        user.language = language
+    db.session.commit()
+
+
+@pytest.fixture(scope="module")
+def pages(world: World) -> list[Page]:  # noqa: F811
+    found = html_pages(world)
+    assert len({p.path for p in found}) >= 40, "the walk found too few pages"
+    return found
+
+
+def test_every_page_passes_the_nu_html_checker(world: World, pages: list[Page]) -> None:  # noqa: F811
+    html_check.require_checker()
+    documents = {}
+    for language in LANGUAGES:
+        set_language(world, language)
+        for page in pages:
+            client = signed_in_client(world, page.role)
+            response = client.get(page.path, headers={"Accept-Language": language})
+            assert response.status_code == 200, (page, language)
+            documents[f"{page.path} as {page.role} ({language})"] = response.get_data(as_text=True)
+    set_language(world, "en")
+    errors = html_check.check_documents(documents)
+    failing = sorted({e.page for e in errors})
+    details = "\n".join(str(e) for e in errors)
+    assert not errors, f"vnu errors on {len(failing)} of {len(documents)} pages:\n{details}"
+
+
+@pytest.fixture(scope="module")
+def server(world: World) -> Iterator[str]:  # noqa: F811
+    live = make_server("127.0.0.1", 0, world.app, threaded=True)
+    thread = threading.Thread(target=live.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{live.server_port}"
+    live.shutdown()
+    thread.join(timeout=5)
+
+
+def session_cookie(world: World, role: str, server: str) -> list[dict[str, object]]:  # noqa: F811
+    if role == "anonymous":
+        return []
+    client = signed_in_client(world, role)
+    name = world.app.config["SESSION_COOKIE_NAME"]
+    cookie = client.get_cookie(name)
+    assert cookie is not None
+    return [{"name": name, "value": cookie.value, "url": server}]
+
+
+def test_every_page_has_no_axe_violation(
+    browser,
+    world: World,  # noqa: F811
+    pages: list[Page],
+    server: str,
+) -> None:
+    shown: dict[str, str] = {}
+    for page in pages:
+        if page.path not in shown or AXE_ROLES.index(page.role) < AXE_ROLES.index(shown[page.path]):
+            shown[page.path] = page.role
+    by_role: dict[str, list[str]] = {}
+    for path, role in sorted(shown.items()):
+        by_role.setdefault(role, []).append(path)
+    failures = []
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    for language in LANGUAGES:
+        set_language(world, language)
+        for width in WIDTHS:
+            for role, paths in by_role.items():
+                context = browser.new_context(
+                    base_url=server,
+                    viewport={"width": width, "height": 800},
+                    locale="fr-FR" if language == "fr" else "en-GB",
+                )
+                context.set_default_timeout(30_000)
+                context.add_cookies(session_cookie(world, role, server))
+                tab = context.new_page()
+                try:
+                    for path in paths:
+                        tab.goto(path)
+                        assert tab.locator("html").get_attribute("lang") == language, path
+                        if path in SHOT_PATHS:  # a few pages to look at (not compared)
+                            name = path.strip("/").replace("/", "-") or "home"
+                            tab.screenshot(path=str(SHOTS / f"{name}-{language}-{width}.png"))
+                        where = f"{path} as {role} ({language}, {width} px)"
+                        failures += [f"{where}: {v}" for v in axe_violations(tab)]
+                finally:
+                    context.close()
+    set_language(world, "en")
+    assert not failures, f"{len(failures)} axe violations:\n" + "\n".join(failures)
+
+
+def test_the_checkers_can_fail() -> None:
+    """vnu reports a duplicate id and a <p> inside a <p> (the page walk above is not vacuous)."""
+    html_check.require_checker()
+    page = (
+        '<!doctype html><html lang="en"><head><title>t</title></head><body>'
+        '<input id="x"><input id="x"><p><div></div></p></body></html>'
+    )
+    errors = html_check.check_documents({"bad": page})
+    messages = " ".join(e.message for e in errors)
+    assert "Duplicate ID" in messages and len(errors) >= 2
+
+
+def test_axe_can_fail(browser) -> None:
+    """axe reports an image without a text alternative and a button without a name."""
+    context = browser.new_context()
+    tab = context.new_page()
+    try:
+        tab.set_content(
+            '<!doctype html><html lang="en"><head><title>t</title></head><body><main>'
+            '<h1>t</h1><img src="data:,"><button></button></main></body></html>'
+        )
+        found = " ".join(axe_violations(tab))
+    finally:
+        context.close()
+    assert "image-alt" in found and "button-name" in found
