@@ -70,13 +70,16 @@ def save_reply(
         raise ReplyError("Write a reply first.")
     if len(body) > MAX_REPLY:
         raise ReplyError(f"A reply has at most {MAX_REPLY} characters.")
+    # Read the trainer before adding the reply: a trainer object expired by an earlier commit
+    # reloads on first access, and that query's autoflush would insert a half-filled reply.
+    trainer_id, trainer_label = trainer.id, trainer.display_name
     reply = reply_for(run.id)
     now = utcnow()
     if reply is None:
         reply = ReflectionReply(run_id=run.id, created_at=now)
         db.session.add(reply)
-    reply.trainer_id = trainer.id
-    reply.trainer_label = trainer.display_name
+    reply.trainer_id = trainer_id
+    reply.trainer_label = trainer_label
     reply.body = body
     reply.updated_at = now
     audit.record(

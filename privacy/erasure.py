@@ -280,6 +280,7 @@ def erase_user(
         attestations_revoked=report.attestations_revoked,
     )  # fmt: skip
     db.session.commit()
+    erasure_steps.remove_outbox_files(identity, report)
     current_app.logger.info(
         "Account %s erased (%s)", user_id, actor.email if actor is not None else "system"
     )

@@ -24,6 +24,8 @@ from training.audit import CLI_ACTOR
 )
 def erase_command(email: str, reason: str, revoke_certificates: bool) -> None:
     """Erase the account of EMAIL now (docs/data-retention.md, "Erasure")."""
+    if not reason.strip():
+        raise click.ClickException("Give a reason (it is kept in the audit log).")
     user = find_user_by_email(email)
     if user is None:
         raise click.ClickException(f"No account has the address {email}.")

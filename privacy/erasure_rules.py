@@ -72,7 +72,8 @@ RULES: dict[str, Rule] = {
     "outbox_messages": Rule(
         DELETE,
         "mails to the account; in other people's mails (a trainer's digest) the address and "
-        "names are replaced by 'Erased account'",
+        "names are replaced by 'Erased account'; the file outbox's .eml copies of those "
+        "mails are deleted",
     ),
     "roleplay_runs": Rule(
         SCRUB,

@@ -12,8 +12,12 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from email import policy
+from email.parser import BytesParser
+from pathlib import Path
 from typing import Any
 
+from flask import current_app
 from markupsafe import escape
 from sqlalchemy import delete, or_, select, update
 
@@ -212,6 +216,7 @@ def erase_rows(user: User, identity: Identity, placeholder: str, report: Any) ->
     )
     _scrub_outbox(user, identity, report)
     _scrub_audit(user, identity, report)
+    _scrub_mentions(identity, report)
     for hook in ERASURE_HOOKS:
         hook(user, identity)
 
@@ -249,6 +254,27 @@ def _scrub_outbox(user: User, identity: Identity, report: Any) -> None:
         _count(report, "scrubbed", "outbox_messages", 1)
 
 
+# Free text of other people's rows that may name the person (a trainer's reply to another
+# learner, another learner's reflection, the reason of someone else's override or audit event).
+MENTION_COLUMNS: tuple[tuple[str, Any], ...] = (
+    ("reflection_replies", ReflectionReply.body),
+    ("roleplay_runs", RoleplayRun.reflection),
+    ("overrides", Override.reason),
+    ("audit_events", AuditEvent.reason),
+)
+
+
+def _scrub_mentions(identity: Identity, report: Any) -> None:
+    for table, column in MENTION_COLUMNS:
+        model = column.class_
+        for row in db.session.execute(select(model).where(_mentions([column], identity))).scalars():
+            value = getattr(row, column.key)
+            cleaned = identity.scrub(value)
+            if cleaned != value:
+                setattr(row, column.key, cleaned)
+                _count(report, "scrubbed", table, 1)
+
+
 def _scrub_audit(user: User, identity: Identity, report: Any) -> None:
     events = db.session.execute(
         select(AuditEvent).where(
@@ -266,3 +292,32 @@ def _scrub_audit(user: User, identity: Identity, report: Any) -> None:
         if (label, reason, detail) != (event.actor_label, event.reason, event.detail):
             event.actor_label, event.reason, event.detail = label, reason, detail
             _count(report, "scrubbed", "audit_events", 1)
+
+
+def _mail_text(path: Path) -> str:
+    """The headers and the decoded text parts of an ``.eml`` file ("" when unreadable)."""
+    try:
+        mail = BytesParser(policy=policy.default).parsebytes(path.read_bytes())
+    except (OSError, ValueError):
+        return ""
+    parts = [str(value) for value in mail.values()]
+    for part in mail.walk():
+        if part.get_content_maintype() == "text":
+            try:
+                parts.append(part.get_content())
+            except (LookupError, ValueError):
+                continue
+    return "\n".join(parts)
+
+
+def remove_outbox_files(identity: Identity, report: Any) -> None:
+    """Delete the ``.eml`` copies the file outbox (no SMTP server) wrote of mails to the person
+    or naming them: the files hold what the ``outbox_messages`` rows held."""
+    folder = Path(current_app.config.get("OUTBOX_DIR") or "")
+    if not current_app.config.get("OUTBOX_DIR") or not folder.is_dir():
+        return
+    pattern = identity.pattern()
+    for path in sorted(folder.glob("*.eml")):
+        if pattern.search(_mail_text(path)):
+            path.unlink(missing_ok=True)
+            _count(report, "deleted", "outbox files", 1)

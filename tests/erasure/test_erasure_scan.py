@@ -6,6 +6,9 @@ from __future__ import annotations
 import base64
 import json
 from datetime import timedelta
+from email import policy
+from email.parser import BytesParser
+from pathlib import Path
 
 import pytest
 from sqlalchemy import JSON, String, Text, select
@@ -58,6 +61,18 @@ def personal_data_left(needles: tuple[str, ...] = NEEDLES) -> dict[str, list[str
     return found
 
 
+def outbox_files_left(app) -> list[str]:
+    """The ``.eml`` files of the file outbox whose headers or text hold a needle."""
+    found = []
+    for path in sorted(Path(app.config["OUTBOX_DIR"]).glob("*.eml")):
+        mail = BytesParser(policy=policy.default).parsebytes(path.read_bytes())
+        parts = [str(v) for v in mail.values()]
+        parts += [p.get_content() for p in mail.walk() if p.get_content_maintype() == "text"]
+        if any(n.casefold() in "\n".join(parts).casefold() for n in NEEDLES):
+            found.append(path.name)
+    return found
+
+
 @pytest.fixture
 def lived_in(app, client, auth, learner, trainer, cohort, course, make_user):
     """The learner has used every feature that keeps something of them."""
@@ -93,6 +108,7 @@ def lived_in(app, client, auth, learner, trainer, cohort, course, make_user):
         "audit_events.actor_label", "overrides.reason", "reflection_replies.body",
         "roleplay_runs.reflection", "outbox_messages.text_body", "users.email",
     } <= set(left), sorted(left)  # fmt: skip
+    assert len(outbox_files_left(app)) >= 2  # the reset link, the trainer's digest
     return learner
 
 
@@ -111,6 +127,7 @@ def test_an_erased_learner_who_revoked_leaves_no_personal_data(app, lived_in):
     assert report.certificates_revoked
     db.session.expire_all()
     assert personal_data_left() == {}
+    assert outbox_files_left(app) == []
 
 
 def test_an_erased_learner_who_kept_certificates_leaves_only_the_frozen_snapshot(app, lived_in):
@@ -121,6 +138,7 @@ def test_an_erased_learner_who_kept_certificates_leaves_only_the_frozen_snapshot
     # The certificate as issued: the printed name and the signed credential that carries it.
     assert set(left) == {"certificates.holder_name", "credentials.jwt"}
     assert EMAIL not in str(left)
+    assert outbox_files_left(app) == []
     certificate = db.session.execute(select(Certificate)).scalar_one()
     assert certificate.holder_name == FULL_NAME
 

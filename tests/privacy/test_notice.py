@@ -73,3 +73,14 @@ def test_registration_without_consent_is_refused_with_a_clear_error(client):
 def test_accounts_made_by_an_admin_record_no_consent(make_user):
     user = make_user()
     assert user.privacy_notice_version is None and user.privacy_accepted_at is None
+
+
+def test_the_notice_says_training_events_of_the_audit_log_follow_the_evidence_period(app, client):
+    # privacy.retention keeps audit events naming a course for DATA_RETENTION_EVIDENCE_DAYS
+    # (they are evidence), the others for DATA_RETENTION_LOG_DAYS: the notice must say both.
+    app.config["DATA_RETENTION_LOG_DAYS"] = 123
+    app.config["DATA_RETENTION_EVIDENCE_DAYS"] = 4567
+    page = client.get("/privacy").get_data(as_text=True)
+    start = page.index("Security records")
+    panel = page[start : page.index("</li>", start)]
+    assert "123 days" in panel and "4567 days" in panel
