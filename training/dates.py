@@ -40,8 +40,9 @@ from babel import Locale
 from babel.dates import format_datetime as babel_format_datetime
 from babel.dates import get_timezone
 from flask import Flask, current_app, has_app_context
-from flask_babel import get_locale
 from flask_babel import get_timezone as babel_user_timezone
+
+from training.numbers import resolve_locale
 
 DEFAULT_TIMEZONE = "Europe/Paris"
 
@@ -50,16 +51,6 @@ PATTERNS: dict[str, dict[str, str]] = {
     "en": {"date": "d MMMM y", "time": "HH:mm"},
     "fr": {"date": "d MMMM y", "first": "d'er' MMMM y", "time": "HH:mm"},
 }
-
-
-def _locale(locale: str | Locale | None) -> Locale:
-    if locale is not None:
-        return locale if isinstance(locale, Locale) else Locale.parse(str(locale))
-    if has_app_context():
-        current = get_locale()
-        if current is not None:
-            return current
-    return Locale.parse("en")
 
 
 def _patterns(loc: Locale) -> dict[str, str]:
@@ -93,7 +84,7 @@ def format_date(value: date | datetime | None, locale: str | Locale | None = Non
     """``1 December 2026`` / ``1er décembre 2026``; a datetime is first put in local time."""
     if value is None:
         return ""
-    loc = _locale(locale)
+    loc = resolve_locale(locale)
     day = _day(value)
     return babel_format_datetime(
         datetime(day.year, day.month, day.day), _date_pattern(day, loc), locale=loc
@@ -104,7 +95,7 @@ def format_time(value: datetime | None, locale: str | Locale | None = None) -> s
     """``17:37``: the local time of a stored (UTC) moment."""
     if value is None:
         return ""
-    loc = _locale(locale)
+    loc = resolve_locale(locale)
     return babel_format_datetime(local(value), _patterns(loc)["time"], locale=loc)
 
 
@@ -112,7 +103,7 @@ def format_datetime(value: datetime | None, locale: str | Locale | None = None) 
     """``1 December 2026, 17:37``, joined by the locale's own date-time pattern."""
     if value is None:
         return ""
-    loc = _locale(locale)
+    loc = resolve_locale(locale)
     joined = str(loc.datetime_formats["long"])
     return joined.replace("{1}", format_date(value, loc)).replace("{0}", format_time(value, loc))
 

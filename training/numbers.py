@@ -37,7 +37,8 @@ EMPTY = "—"
 _ONE_DECIMAL = Decimal("0.1")
 
 
-def _locale(locale: str | Locale | None) -> Locale:
+def resolve_locale(locale: str | Locale | None) -> Locale:
+    """``locale`` as a Babel Locale; by default the request's (Flask-Babel), else English."""
     if locale is not None:
         return locale if isinstance(locale, Locale) else Locale.parse(str(locale))
     if has_app_context():
@@ -77,7 +78,7 @@ def format_number(value: Number | None, locale: str | Locale | None = None) -> s
     """``4.08333`` → ``4.1`` (``4,1`` in French); ``10.0`` → ``10``; None → ``—``."""
     if value is None:
         return EMPTY
-    loc = _locale(locale)
+    loc = resolve_locale(locale)
     decimal, _percent = _patterns(str(loc))
     return decimal.apply(rounded(value), loc)
 
@@ -86,7 +87,7 @@ def format_percent(value: Number | None, locale: str | Locale | None = None) -> 
     """A percentage given from 0 to 100: ``40.8333`` → ``40.8%`` (``40,8 %`` in French)."""
     if value is None:
         return EMPTY
-    loc = _locale(locale)
+    loc = resolve_locale(locale)
     _decimal, percent = _patterns(str(loc))
     # Round the percentage itself, then hand Babel the exact fraction (no binary tail).
     return percent.apply(rounded(value) / 100, loc)
