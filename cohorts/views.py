@@ -283,8 +283,8 @@ def _charts(result: dashboard_data.DashboardPage, counts: dict[str, int]) -> lis
             "chart-progress",
             _("Progress distribution"),
             ngettext(
-                "How far the %(num)d learner has got, in bands of 20 %%.",
-                "How far the %(num)d learners have got, in bands of 20 %%.",
+                "How far the %(num)d learner has got, in bands of 20%%.",
+                "How far the %(num)d learners have got, in bands of 20%%.",
                 counts["learners"],
             ),
             result.progress_bands,
@@ -296,9 +296,9 @@ def _charts(result: dashboard_data.DashboardPage, counts: dict[str, int]) -> lis
             _("Quiz score distribution"),
             ngettext(
                 "Average quiz grade of the %(num)d learner who has taken a quiz (untaken "
-                "quizzes count as 0), in bands of 20 %%.",
+                "quizzes count as 0), in bands of 20%%.",
                 "Average quiz grade of the %(num)d learners who have taken a quiz (untaken "
-                "quizzes count as 0), in bands of 20 %%.",
+                "quizzes count as 0), in bands of 20%%.",
                 graded,
             ),
             result.score_bands,

@@ -67,7 +67,7 @@ def test_cohort_journey(page, browser, live_server, make_user):
     # The charts' text is HTML at the page's size, at least 12 px on this 360 px screen; each
     # chart has a visible title and axis labels.
     sizes = page.eval_on_selector_all(
-        ".chart h3, .chart th, .chart td, .chart .bar-ticks span",
+        ".chart h3, .chart th, .chart td, .chart .bar-ticks text",
         "els => els.map(e => parseFloat(getComputedStyle(e).fontSize))",
     )
     assert sizes and min(sizes) >= 12, sizes

@@ -42,5 +42,27 @@ def test_the_chart_has_a_visible_title_axis_labels_and_text(client, login, train
     assert re.search(
         r'<th scope="row">0–19%</th><td class="bar-cell"><span class="bar-count">1<', figure
     )
-    assert '<rect width="100.0%"' in figure and "<text" not in figure  # labels are HTML text
+    # Labels are HTML text; the tick labels' SVG has no viewBox, so nothing scales them down
+    # (the old charts' 5 px numbers); the browser journey measures them at 360 px.
+    assert '<rect width="100.0%"' in figure and "viewbox" not in figure.lower()
     assert 'style="' not in page  # the CSP forbids inline styles
+
+
+def test_the_ticks_sit_where_the_bars_scale_puts_them(client, login, trainer, cohort, member):
+    """Each tick label is centred on its share of the scale's top, the scale the bars use: a
+    bar of the top count ends under the last tick, and 0 sits at the bars' origin."""
+    member()
+    login(trainer)
+    page = client.get(f"/cohorts/{cohort.id}").get_data(as_text=True)
+    figure = page[page.index('aria-labelledby="chart-progress-title"') :]
+    figure = figure[: figure.index("</figure>")]
+    ticks = [
+        (float(x), int(label))
+        for x, label in re.findall(r'<text x="([\d.]+)%"[^>]*>(\d+)</text>', figure)
+    ]
+    assert len(ticks) >= 2 and ticks[0] == (0.0, 0)
+    top = ticks[-1][1]
+    for x, value in ticks:
+        assert abs(x - 100 * value / top) < 0.01
+    widths = [float(w) for w in re.findall(r'<rect width="([\d.]+)%"', figure)]
+    assert max(widths) == 100 * 1 / top  # one learner in one band
