@@ -49,7 +49,10 @@ def test_enrol_read_two_modules_and_see_progress(page, make_user):
 
     page.get_by_role("link", name="Start with: First module").click()
     expect(page.get_by_role("heading", name="First module", level=1)).to_be_visible()
-    assert page.get_by_role("img", name="A diagram").evaluate("img => img.naturalWidth") == 1
+    # The image loads (decode() waits for it; reading naturalWidth at once raced the load).
+    diagram = page.get_by_role("img", name="A diagram")
+    diagram.scroll_into_view_if_needed()
+    assert diagram.evaluate("img => img.decode().then(() => img.naturalWidth)") == 1
     assert_accessible(page, "courses-module")
     # A module with a quiz: "Mark as done" leads to its quiz.
     page.get_by_role("button", name="Mark as done and take the quiz").click()
