@@ -56,7 +56,16 @@ def reset_postgres_database(url: str) -> None:
 
 
 def empty_all_tables(db) -> None:  # noqa: ANN001 - the Flask-SQLAlchemy extension
+    """Delete every row, children first. On PostgreSQL in one round trip (one string of DELETEs:
+    a test process waits for the server at each round trip, 32 per test otherwise, and a busy
+    machine makes each wait long); SQLite's driver takes one statement at a time."""
     db.session.rollback()
-    for table in reversed(db.metadata.sorted_tables):
-        db.session.execute(delete(table))
+    tables = list(reversed(db.metadata.sorted_tables))
+    if db.session.get_bind().dialect.name == "postgresql":
+        preparer = db.session.get_bind().dialect.identifier_preparer
+        script = "; ".join(f"DELETE FROM {preparer.format_table(table)}" for table in tables)
+        db.session.connection().exec_driver_sql(script)
+    else:
+        for table in tables:
+            db.session.execute(delete(table))
     db.session.commit()
