@@ -92,8 +92,12 @@ def progress_of_users(course: Any, user_ids: Iterable[int] | Any) -> dict[int, P
     facts = load_facts(course, ids)
     result = {user_id: compute_progress(course, f) for user_id, f in facts.items()}
     if isinstance(ids, list):
+        nothing_yet: Progress | None = None  # computed once (Progress is frozen): not per id
         for user_id in ids:
-            result.setdefault(user_id, compute_progress(course, LearnerFacts()))
+            if user_id not in result:
+                if nothing_yet is None:
+                    nothing_yet = compute_progress(course, LearnerFacts())
+                result[user_id] = nothing_yet
     return result
 
 
