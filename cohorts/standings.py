@@ -42,6 +42,7 @@ from quizzes.models import Attempt
 from training import pagination
 from training.extensions import db
 from training.models import Cohort, CohortMember, User
+from training.sql_lists import among
 from training.timeutil import utcnow
 
 CHUNK = 500  # learners recomputed per batch of queries
@@ -52,7 +53,7 @@ def last_activity_of(slug: str, user_ids: Any) -> dict[int, datetime]:
     submitted, role-play step), in one aggregate query; ``user_ids`` a list or a SELECT."""
     parts = [
         select(table.user_id.label("user_id"), func.max(column).label("at"))
-        .where(table.course_slug == slug, table.user_id.in_(user_ids))
+        .where(table.course_slug == slug, among(table.user_id, user_ids))
         .group_by(table.user_id)
         for table, column in (
             (ModuleProgress, ModuleProgress.last_opened_at),
@@ -79,7 +80,7 @@ def certified(slug: str, user_ids: Any) -> dict[int, Certificate]:
         select(Certificate)
         .where(
             Certificate.course_slug == slug,
-            Certificate.user_id.in_(user_ids),
+            among(Certificate.user_id, user_ids),
             Certificate.status == Status.VALID.value,
         )
         .order_by(Certificate.issued_at)
