@@ -14,6 +14,7 @@ from training.access import admin_required
 from training.extensions import db
 from training.forms import EmptyForm
 from training.models import User
+from training.page_cache import PERSONAL_LAYOUT
 
 bp = Blueprint("erasure", __name__)
 
@@ -107,3 +108,10 @@ def init_erasure(app: Flask) -> None:
 
     app.register_blueprint(bp)
     app.add_template_global(erasure_banner)
+    if _banner_shown not in PERSONAL_LAYOUT:
+        PERSONAL_LAYOUT.append(_banner_shown)
+
+
+def _banner_shown() -> bool:
+    """The banner is personal: a page showing it is never served from the page cache."""
+    return erasure.has_scheduled_request(current_user.id)

@@ -10,11 +10,12 @@ The clock is the server's.
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from functools import cache
 from typing import Any
 
 from flask import Flask, current_app, request
 from flask_login import current_user
-from sqlalchemy import and_, exists, literal, select
+from sqlalchemy import Select, and_, bindparam, exists, literal, select
 from werkzeug.wrappers import Response
 
 from courses.models import Enrolment
@@ -46,6 +47,40 @@ REF_ARGS = ("attempt_id", "run_id")
 REPEAT_WINDOW = timedelta(seconds=60)
 
 
+@cache
+def _check_statement(nav: bool, with_ref: bool) -> Select[Any]:
+    """Whether the user is enrolled (always for ``nav``) and whether the event would repeat
+    their latest one: one query, built once per shape (bound parameters; plain columns)."""
+    events, enrolments = LearningEvent.__table__, Enrolment.__table__
+    if nav:
+        enrolled: Any = literal(True)
+    else:
+        enrolled = exists().where(
+            and_(
+                enrolments.c.user_id == bindparam("user_id"),
+                enrolments.c.course_slug == bindparam("course_slug"),
+            )
+        )
+    latest = (
+        select(events.c.id)
+        .where(events.c.user_id == bindparam("user_id"))
+        .order_by(events.c.at.desc(), events.c.id.desc())
+        .limit(1)
+        .scalar_subquery()
+    )
+    same_ref = events.c.ref_id == bindparam("ref_id") if with_ref else events.c.ref_id.is_(None)
+    repeat = exists().where(
+        events.c.id == latest,
+        events.c.at >= bindparam("since"),
+        events.c.course_slug == bindparam("course_slug"),
+        events.c.activity == bindparam("activity"),
+        events.c.key == bindparam("key"),
+        events.c.action == bindparam("action"),
+        same_ref,
+    )
+    return select(enrolled.label("enrolled"), repeat.label("repeat"))
+
+
 def record(
     user_id: int,
     course_slug: str,
@@ -64,30 +99,17 @@ def record(
     ``module_progress`` does). Returns whether a row was written (and committed).
     """
     at = at or utcnow()
-    if activity == "nav":
-        enrolled: Any = literal(True)
-    else:
-        enrolled = exists().where(
-            and_(Enrolment.user_id == user_id, Enrolment.course_slug == course_slug)
-        )
-    latest = (
-        select(LearningEvent.id)
-        .where(LearningEvent.user_id == user_id)
-        .order_by(LearningEvent.at.desc(), LearningEvent.id.desc())
-        .limit(1)
-        .scalar_subquery()
-    )
-    same_ref = LearningEvent.ref_id.is_(None) if ref_id is None else LearningEvent.ref_id == ref_id
-    repeat = exists().where(
-        LearningEvent.id == latest,
-        LearningEvent.at >= at - repeat_window,
-        LearningEvent.course_slug == course_slug,
-        LearningEvent.activity == activity,
-        LearningEvent.key == key,
-        LearningEvent.action == action,
-        same_ref,
-    )
-    row = db.session.execute(select(enrolled.label("enrolled"), repeat.label("repeat"))).one()
+    params = {
+        "user_id": user_id,
+        "course_slug": course_slug,
+        "since": at - repeat_window,
+        "activity": activity,
+        "key": key,
+        "action": action,
+        "ref_id": ref_id,
+    }
+    statement = _check_statement(activity == "nav", ref_id is not None)
+    row = db.session.execute(statement, params).one()
     if not row.enrolled or row.repeat:
         return False
     db.session.add(

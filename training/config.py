@@ -107,6 +107,10 @@ class Config:
         self.CONTENT_CACHE_DIR = env(
             "CONTENT_CACHE_DIR", str(Path(instance_path) / "content-cache")
         )
+        # Rendered pages kept per content version, locale and role, with the CSRF token filled
+        # in per request (training/page_cache.py); off whenever templates reload from disk.
+        self.PAGE_CACHE = _bool("PAGE_CACHE", True)
+        self.PAGE_CACHE_SIZE = _int("PAGE_CACHE_SIZE", 256)
         # What a French training organisation must prove (issue 15, package proof/).
         # Measured learning time: a gap between two requests counts up to this idle limit.
         self.LEARNING_IDLE_MINUTES = _int("LEARNING_IDLE_MINUTES", 10)

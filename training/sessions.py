@@ -28,11 +28,12 @@ import hashlib
 import hmac
 import secrets
 from datetime import datetime, timedelta
+from functools import cache
 from typing import Any
 
 from flask import Response, current_app, g, request, session
 from flask_login import login_user, logout_user
-from sqlalchemy import select, update
+from sqlalchemy import Select, bindparam, select, update
 
 from training.extensions import db
 from training.models import User
@@ -118,6 +119,16 @@ def _issue_remember(user_id: int, family: str, expires_at: datetime, now: dateti
 # Loading (once per request) -----------------------------------------------------------
 
 
+@cache
+def _user_statement() -> Select[tuple[User, UserSession]]:
+    """The user and the live session of a token (built once: it runs on every request)."""
+    return (
+        select(User, UserSession)
+        .join(UserSession, UserSession.user_id == User.id)
+        .where(UserSession.token_hash == bindparam("token_hash"))
+    )
+
+
 def load_user(user_id: str) -> User | None:
     """Flask-Login's ``user_loader``: the user of a live server session, else None."""
     ident, _, version = user_id.partition(":")
@@ -125,11 +136,7 @@ def load_user(user_id: str) -> User | None:
     if not ident.isdigit() or not version.isdigit() or not isinstance(token, str):
         return None
     now = utcnow()
-    found = db.session.execute(
-        select(User, UserSession)
-        .join(UserSession, UserSession.user_id == User.id)
-        .where(UserSession.token_hash == _hash(token))
-    ).first()
+    found = db.session.execute(_user_statement(), {"token_hash": _hash(token)}).first()
     if found is None:
         return None
     user, row = found

@@ -10,7 +10,7 @@ from flask_babel import gettext as _
 from markupsafe import Markup
 from wtforms import Field
 
-from training import dates, numbers, typography
+from training import audit_labels, dates, numbers, typography
 from training.content_language import init_content_language
 from training.forms import EmptyForm, LanguageForm
 
@@ -46,6 +46,7 @@ def init_templating(app: Flask) -> None:
     init_content_language(app)
 
     app.add_template_filter(device_label, "device_label")
+    app.add_template_filter(audit_labels.action_label, "audit_action")
     app.add_template_filter(without_id, "without_id")
     app.add_template_filter(typography.quote, "quoted")
     app.add_template_filter(typography.speaker, "speaker")
