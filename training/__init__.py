@@ -131,18 +131,10 @@ def _register_blueprints(app: Flask) -> None:
 
 
 def _register_cli(app: Flask) -> None:
-    from certificates.cli import certificates_cli
-    from courses.cli import courses_cli
-    from credentials.cli import credentials_cli
-    from quizzes.cli import quizzes_cli
-    from training.cli import demo_command, users_cli
+    from training.lazy_cli import lazy_commands
 
-    app.cli.add_command(users_cli)
-    app.cli.add_command(demo_command)
-    app.cli.add_command(quizzes_cli)
-    app.cli.add_command(certificates_cli)
-    app.cli.add_command(courses_cli)
-    app.cli.add_command(credentials_cli)
+    for command in lazy_commands():  # imported when they run: not by a web worker
+        app.cli.add_command(command)
     from privacy import retention_tasks  # noqa: F401 - registers the daily retention task
     from privacy.cli import data_cli
 
