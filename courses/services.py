@@ -8,18 +8,19 @@ read back instead of failing.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
-from functools import cache
 from typing import Any, TypeVar
 
-from sqlalchemy import Select, bindparam, exists, func, select
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
+from courses import reading
 from courses.catalogue import Course, Module
 from courses.editions import editions_of
 from courses.loader import get_catalogue
 from courses.models import Enrolment, ModuleProgress
+from courses.reading import ModuleReading
 from training.extensions import db
 from training.timeutil import utcnow
 
@@ -81,6 +82,8 @@ class ModuleStatus:
     first_opened_at: datetime
     last_opened_at: datetime
     completed_at: datetime | None
+    #: What the page's query read besides (courses.reading), for the features' hooks.
+    reading: ModuleReading | None = field(default=None, compare=False)
 
     @property
     def done(self) -> bool:
@@ -226,39 +229,22 @@ def _touch(user: Any, course: Course, stem: str) -> tuple[ModuleProgress, bool]:
     return _insert_or_read(insert, lambda: _progress_row(user.id, course.slug, stem)), True
 
 
-@cache
-def _reading_statement() -> Select[Any]:
-    """The learner's progress row for a module and whether they are enrolled in its course,
-    in one query (built once; plain columns, no ORM object: the module page's hot path)."""
-    progress, enrolments = ModuleProgress.__table__, Enrolment.__table__
-    enrolled = exists().where(
-        enrolments.c.user_id == bindparam("user_id"),
-        enrolments.c.course_slug == bindparam("slug"),
-    )
-    return select(
-        progress.c.first_opened_at,
-        progress.c.last_opened_at,
-        progress.c.completed_at,
-        enrolled.label("enrolled"),
-    ).where(
-        progress.c.user_id == bindparam("user_id"),
-        progress.c.course_slug == bindparam("slug"),
-        progress.c.module_stem == bindparam("stem"),
-    )
-
-
-def _recently_opened(user: Any, course: Course, stem: str) -> ModuleStatus | None:
-    """The module's status when the user may read it and opened it less than
-    OPENED_RESOLUTION ago (nothing to write); else None (the full path decides)."""
+def _recently_opened(user: Any, course: Course, stem: str) -> tuple[ModuleStatus | None, Any]:
+    """``(status, reading)``: the module's status when the user may read it and opened it
+    less than OPENED_RESOLUTION ago (nothing to write), else None (the full path decides);
+    and what the query read (courses.reading), None when the user may not read it."""
     if course.module(stem) is None:
-        return None
-    params = {"user_id": user.id, "slug": course.slug, "stem": stem}
-    row = db.session.execute(_reading_statement(), params).first()
-    if row is None or not (row.enrolled or _is_staff(user)):
-        return None
-    if utcnow() - row.last_opened_at >= OPENED_RESOLUTION:
-        return None
-    return ModuleStatus(stem, row.first_opened_at, row.last_opened_at, row.completed_at)
+        return None, None
+    now = utcnow()
+    found = reading.read_module(user.id, course.slug, stem, now)
+    if found is None:
+        return None, None
+    row, read = found
+    if not (read.enrolled or _is_staff(user)):
+        return None, None
+    if now - row.last_opened_at >= OPENED_RESOLUTION:
+        return None, read
+    return ModuleStatus(stem, row.first_opened_at, row.last_opened_at, row.completed_at), read
 
 
 def record_module_opened(user: Any, course: Course, stem: str) -> ModuleStatus:
@@ -267,15 +253,16 @@ def record_module_opened(user: Any, course: Course, stem: str) -> ModuleStatus:
     Raises NotAllowed when the user may not read the course, LookupError for an unknown stem.
     A re-read within OPENED_RESOLUTION costs one query and no write.
     """
+    read = None
     if getattr(user, "is_authenticated", False):
-        recent = _recently_opened(user, course, stem)
+        recent, read = _recently_opened(user, course, stem)
         if recent is not None:
-            return recent
+            return replace(recent, reading=read)
     row, changed = _touch(user, course, stem)
     status = ModuleStatus.of(row)
     if changed:
         db.session.commit()
-    return status
+    return replace(status, reading=read)
 
 
 def mark_module_done(user: Any, course: Course, stem: str) -> ModuleStatus:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
@@ -122,6 +122,7 @@ def module(slug: str, stem: str) -> str | Response:
     except services.NotAllowed:
         flash(_("Enrol in the course to read its modules."), "info")
         return redirect(url_for(".course", slug=course.slug))
+    g.module_reading = status.reading  # for the hooks after the view (courses.reading)
     # Everything the page shows depends on the course version, the module and whether it is
     # done (plus the layout's own key): rendered once per such key (training.page_cache).
     return render_page(

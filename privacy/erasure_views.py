@@ -10,6 +10,7 @@ from werkzeug.wrappers import Response
 
 from privacy import erasure
 from privacy.erasure_forms import KEEP, AdminEraseForm, DeleteAccountForm
+from training import sessions
 from training.access import admin_required
 from training.extensions import db
 from training.forms import EmptyForm
@@ -17,6 +18,7 @@ from training.models import User
 from training.page_cache import PERSONAL_LAYOUT
 
 bp = Blueprint("erasure", __name__)
+ERASURE_FLAG = "erasure_scheduled"  # read with the user on every request (training.sessions)
 
 
 @bp.route("/account/delete", methods=["GET", "POST"])
@@ -110,8 +112,11 @@ def init_erasure(app: Flask) -> None:
     app.add_template_global(erasure_banner)
     if _banner_shown not in PERSONAL_LAYOUT:
         PERSONAL_LAYOUT.append(_banner_shown)
+    sessions.USER_FLAGS.setdefault(ERASURE_FLAG, erasure.scheduled_clause)
 
 
 def _banner_shown() -> bool:
-    """The banner is personal: a page showing it is never served from the page cache."""
-    return erasure.has_scheduled_request(current_user.id)
+    """The banner is personal: a page showing it is never served from the page cache. Read
+    with the user (training.sessions.USER_FLAGS), else asked."""
+    flag = sessions.user_flag(ERASURE_FLAG)
+    return flag if flag is not None else erasure.has_scheduled_request(current_user.id)

@@ -23,12 +23,12 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.config.from_mapping(Config(app.instance_path).as_dict())
     if config:
         app.config.from_mapping(config)
-    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
-        # A file database needs no liveness ping on each checkout (PostgreSQL keeps it).
-        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {
-            **app.config["SQLALCHEMY_ENGINE_OPTIONS"],
-            "pool_pre_ping": False,
-        }
+    # No liveness ping on each checkout: a file database needs none, and a server's pooled
+    # connections are pinged only after sitting idle (training/db_ping.py, installed below).
+    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {
+        **app.config["SQLALCHEMY_ENGINE_OPTIONS"],
+        "pool_pre_ping": False,
+    }
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     # Compiled templates kept on disk (Jinja checks each template's source checksum), so a new
     # worker loads them instead of compiling every template again on its first pages.
@@ -59,6 +59,11 @@ def _init_extensions(app: Flask) -> None:
     from training.lazy_migrate import init_migrate
 
     db.init_app(app)
+    if not app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        from training.db_ping import install_idle_ping
+
+        with app.app_context():
+            install_idle_ping(db.engine, float(app.config["DATABASE_PING_AFTER_SECONDS"]))
     init_migrate(app, db, directory=str(ROOT_DIR / "migrations"))
     csrf.init_app(app)
     limiter.init_app(app)

@@ -33,7 +33,9 @@ class Config:
         self.SQLALCHEMY_DATABASE_URI = env(
             "DATABASE_URL", f"sqlite:///{Path(instance_path) / 'passerelle.sqlite3'}"
         )
-        self.SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+        self.SQLALCHEMY_ENGINE_OPTIONS: dict[str, object] = {}
+        # A pooled connection idle this long is pinged before use (training/db_ping.py).
+        self.DATABASE_PING_AFTER_SECONDS = _int("DATABASE_PING_AFTER_SECONDS", 10)
         self.COURSES_DIR = env("COURSES_DIR", str(ROOT_DIR / "content"))
         self.BASE_URL = env("BASE_URL", "http://127.0.0.1:5000")
         self.ORGANISATION_NAME = env("ORGANISATION_NAME", "Passerelle training centre")

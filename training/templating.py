@@ -40,6 +40,11 @@ def without_id(field: object) -> Markup | str:
     return ""
 
 
+def interface_colon() -> str:
+    """ ": " after a label, with the no-break space French puts before it (``{{ colon() }}``)."""
+    return typography.colon(str(get_locale() or "en"))
+
+
 def init_templating(app: Flask) -> None:
     numbers.register_filters(app)
     dates.register_filters(app)
@@ -50,6 +55,8 @@ def init_templating(app: Flask) -> None:
     app.add_template_filter(without_id, "without_id")
     app.add_template_filter(typography.quote, "quoted")
     app.add_template_filter(typography.speaker, "speaker")
+    # A global (not a context variable) so that imported macros see it too.
+    app.add_template_global(interface_colon, "colon")
 
     @app.context_processor
     def shared_context() -> dict[str, object]:

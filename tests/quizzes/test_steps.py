@@ -155,6 +155,17 @@ def test_a_half_matched_question_is_still_unanswered_on_the_page_and_the_review(
     assert "You have answered all 7 questions." in html
 
 
+def test_the_french_review_puts_a_no_break_space_before_its_colons(client, learner):
+    user, course = learner()
+    user.language = "fr"
+    db.session.commit()
+    attempt = start(client, course)
+    html = client.get(_attempt_url(course, attempt) + "/review").get_data(as_text=True)
+    assert '<html lang="fr"' in html
+    assert re.search(r"Question 1</a>\u00a0: <span", html)
+    assert not re.search(r"</a>: <span", html)
+
+
 def test_all_answered_review_says_so(client, learner):
     user, course = learner()
     attempt = start(client, course)

@@ -255,3 +255,24 @@ def test_the_typography_rule_finds_plain_spaces():
     assert PLAIN_SPACE.search("Base : le contrat") and PLAIN_SPACE.search("20 %%")
     assert PLAIN_SPACE.search("« Mon parcours") and PLAIN_SPACE.search("Terminé ?")
     assert not PLAIN_SPACE.search("Base\u00a0: %(name)s, 20\u00a0%%, «\u00a0oui\u00a0», ok\u202f?")
+
+
+#: ": " typed after an expression or a closing tag in a template: in French the colon needs its
+#: no-break space, so templates write ``{{ colon() }}`` there (": " or "\u00a0: ").
+BARE_COLON = re.compile(r"(\}\}|%\}|</a>|</strong>|</span>): ")
+
+
+def test_templates_write_the_colon_after_a_label_with_colon():
+    found = [
+        f"{path.relative_to(ROOT)}:{number}"
+        for path in sorted((ROOT / "templates").rglob("*.html"))
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        if BARE_COLON.search(line)
+    ]
+    assert not found, "write {{ colon() }} instead of ': ':\n" + "\n".join(found)
+
+
+def test_colon_follows_the_interface_language(client, login_as):
+    login_as("learner", language="fr")
+    html = client.get("/account").get_data(as_text=True)
+    assert f"{french('Email')}\u00a0: <strong>" in html
