@@ -89,6 +89,7 @@ def run_database(name: str, url: str, tmp: Path) -> dict[str, Any]:
     cohorts = _seed(app)
     seeded_s = time.perf_counter() - started
     times: dict[tuple[str, int], list[float]] = {}
+    cpu: dict[tuple[str, int], list[float]] = {}
     queries: dict[tuple[str, int], int] = {}
     sizes_kib: dict[tuple[str, int], float] = {}
     with app.app_context():
@@ -126,16 +127,19 @@ def run_database(name: str, url: str, tmp: Path) -> dict[str, Any]:
             order = SIZES if round_number % 2 == 0 else list(reversed(SIZES))
             for size in order:
                 for page in PATHS:
-                    start = time.perf_counter()
+                    start, cpu_start = time.perf_counter(), time.process_time()
                     get(page, size)
                     times.setdefault((page, size), []).append(time.perf_counter() - start)
+                    cpu.setdefault((page, size), []).append(time.process_time() - cpu_start)
         db.session.remove()
         db.engine.dispose()
     return {
         "database": name,
         "seeded_s": seeded_s,
         "ms": {key: 1000 * statistics.median(values) for key, values in times.items()},
-        "spread": {key: (min(values), max(values)) for key, values in times.items()},
+        "spread": {key: (1000 * min(v), 1000 * max(v)) for key, v in times.items()},
+        "cpu_ms": {key: 1000 * statistics.median(values) for key, values in cpu.items()},
+        "load_average": os.getloadavg(),
         "queries": queries,
         "kib": sizes_kib,
         "first_ms": {key: 1000 * value for key, value in first_view.items()},
@@ -157,7 +161,12 @@ def report(results: list[dict[str, Any]]) -> list[str]:
     for r in results:
         lines.append(
             f"{r['database']} — cohorts of {', '.join(f'{s:,}' for s in SIZES)} learners"
-            f" (seeded in {r['seeded_s']:.0f} s), median of {ROUNDS} rounds, in-process"
+            f" (seeded in {r['seeded_s']:.0f} s), median of {ROUNDS} rounds, in-process;"
+            f" load average {' '.join(f'{v:.1f}' for v in r['load_average'])}"
+        )
+        lines.append(
+            "  (spread: the fastest and slowest round; CPU: this process's, so on SQLite it"
+            " includes the database's work and on PostgreSQL it does not)"
         )
         for page in PATHS:
             for size in SIZES:
@@ -171,9 +180,13 @@ def report(results: list[dict[str, Any]]) -> list[str]:
                     verdict = (
                         f"  (budget ≤ 1.5 × and no more queries: {'within' if ok else 'OVER'})"
                     )
+                low, high = r["spread"][key]
+                cpu_ratio = r["cpu_ms"][key] / r["cpu_ms"][(page, base)]
                 lines.append(
                     f"  {page:<10} {size:>6,} learners {r['ms'][key]:8.0f} ms"
-                    f" = {ratio:5.1f} × at {base:,}   {r['queries'][key]:3d} queries"
+                    f" = {ratio:5.2f} × at {base:,} (spread {low:.0f}–{high:.0f} ms;"
+                    f" CPU {r['cpu_ms'][key]:.0f} ms = {cpu_ratio:.2f} ×)"
+                    f"   {r['queries'][key]:3d} queries"
                     f"   {r['kib'][key]:7.0f} KiB   first view {r['first_ms'][key]:7.0f} ms"
                     f"{verdict}"
                 )

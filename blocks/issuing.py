@@ -68,14 +68,14 @@ LABELS = {
         "within": "dans la formation",
         "attained_on": "Bloc atteint le",
         "score": "Résultat du bloc",
-        "score_value": "{score} %",
+        "score_value": "{score}\u00a0%",
         "requirements": "Évaluations réussies",
         "issued_by": "Délivrée par",
         "code": "Attestation n°",
         "verify": "Vérifier cette attestation sur",
-        "module": "Module : {title}",
-        "quiz": "Quiz : {title}",
-        "roleplay": "Mise en situation : {title}",
+        "module": "Module\u00a0: {title}",
+        "quiz": "Quiz\u00a0: {title}",
+        "roleplay": "Mise en situation\u00a0: {title}",
     },
 }
 

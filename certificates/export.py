@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from array import array
 from collections.abc import Iterator, Sequence
 from typing import Any
 
@@ -76,7 +77,8 @@ def cohort_for_zip(actor: Any, cohort_id: int) -> Cohort:
 def cohort_zip(actor: Any, cohort_id: int) -> tuple[str, Iterator[bytes]]:
     """The ZIP's download name and its bytes as chunks (see the module docstring)."""
     cohort = cohort_for_zip(actor, cohort_id)
-    ids = list(
+    ids = array(  # 8 bytes an id, not a list of int objects: the one thing kept throughout
+        "q",
         db.session.scalars(
             select(Certificate.id)
             .join(CohortMember, CohortMember.user_id == Certificate.user_id)
@@ -86,7 +88,7 @@ def cohort_zip(actor: Any, cohort_id: int) -> tuple[str, Iterator[bytes]]:
                 Certificate.status == Status.VALID.value,
             )
             .order_by(Certificate.holder_name, Certificate.id)
-        )
+        ),
     )
     name = f"certificates-{safe_filename_part(cohort.name)}.zip"
     return name, zip_chunks(ids)
@@ -98,14 +100,14 @@ def zip_chunks(ids: Sequence[int]) -> Iterator[bytes]:
     read a batch at a time."""
     archive = ZipStream()
     for start in range(0, len(ids), BATCH):
-        batch = _entries(ids[start : start + BATCH])
+        batch = _entries(list(ids[start : start + BATCH]))
         for certificate_id in ids[start : start + BATCH]:
             entry = batch.pop(certificate_id, None)
             if entry is None:  # certificates are never deleted; this one always exists
                 continue
             yield from archive.entry(pdf_filename(entry), entry.pdf, entry.issued_at)
             del entry
-    yield b"".join(archive.finish())
+    yield from archive.finish()  # the directory in 64 KiB pieces (see certificates.zipstream)
 
 
 def _entries(ids: Sequence[int]) -> dict[int, Row[Any]]:

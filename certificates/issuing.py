@@ -48,7 +48,7 @@ FRENCH_LABELS = {
     "hours_value": "{hours} heures",
     "completed_on": "Terminée le",
     "score": "Résultat global",
-    "score_value": "{score} %",
+    "score_value": "{score}\u00a0%",
     "modules": "Modules suivis",
     "competencies": "Compétences évaluées",
     "issued_by": "Délivré par",

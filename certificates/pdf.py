@@ -42,7 +42,6 @@ from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
 import jinja2
-import segno
 
 if TYPE_CHECKING:  # WeasyPrint is imported only when a PDF is rendered (certificates.pdf_engine)
     from weasyprint import Attachment
@@ -326,6 +325,8 @@ def _logo_url(logo_path: str) -> str:
 def _qr_data_uri(url: str) -> str:
     """The QR code of ``url`` as an SVG data URI (medium error correction, 4-module
     quiet zone, transparent so it sits on the paper colour)."""
+    import segno  # only when a certificate is drawn: not at a web worker's start
+
     return segno.make(url, error="m", micro=False).svg_data_uri(dark=QR_INK, light=None, border=4)
 
 

@@ -39,6 +39,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from statistics import fmean
 from typing import Any, Literal
 
@@ -188,7 +189,9 @@ class Progress:
     grants: tuple[GrantFact, ...] = ()
     blocks: tuple[Any, ...] = ()  # the course's declared blocks (content_blocks.Block)
 
-    @property
+    # cached (a frozen dataclass keeps them in its __dict__): percent, met_count and complete
+    # each read them, thousands of times when a cohort's standings are filled
+    @cached_property
     def requirements(self) -> tuple[Item, ...]:
         required = tuple(i for i in self.items if i.required)
         return required or tuple(i for i in self.items if i.kind == "module")
@@ -198,7 +201,7 @@ class Progress:
         chosen = [i for i in self.requirements if predicate(i)]
         return Tally(tuple(i for i in chosen if i.met), tuple(i for i in chosen if not i.met))
 
-    @property
+    @cached_property
     def overall(self) -> Tally:
         return self.tally()
 

@@ -27,6 +27,7 @@ from courses.overrides import overrides_of_users
 from courses.roleplay_models import RoleplayRun
 from quizzes.models import SUBMITTED, Attempt
 from training.extensions import db
+from training.sql_lists import among
 
 
 def load_facts(course: Any, user_ids: Any) -> dict[int, LearnerFacts]:
@@ -45,7 +46,7 @@ def load_facts(course: Any, user_ids: Any) -> dict[int, LearnerFacts]:
             ModuleProgress.user_id,
             ModuleProgress.module_stem,
             ModuleProgress.completed_at.is_not(None),
-        ).where(ModuleProgress.course_slug == slug, ModuleProgress.user_id.in_(user_ids))
+        ).where(ModuleProgress.course_slug == slug, among(ModuleProgress.user_id, user_ids))
     ):
         learner = of(user_id)
         learner.modules_opened.add(stem)
@@ -56,7 +57,7 @@ def load_facts(course: Any, user_ids: Any) -> dict[int, LearnerFacts]:
         select(Attempt.user_id, Attempt.quiz_stem, Attempt.status, Attempt.percent, Attempt.passed)
         .where(
             Attempt.course_slug == slug,
-            Attempt.user_id.in_(user_ids),
+            among(Attempt.user_id, user_ids),
             Attempt.practice.is_(False),
         )
         .order_by(Attempt.user_id, Attempt.quiz_stem, Attempt.number)
@@ -74,7 +75,7 @@ def load_facts(course: Any, user_ids: Any) -> dict[int, LearnerFacts]:
             RoleplayRun.percent,
             RoleplayRun.critical,
             RoleplayRun.step,
-        ).where(RoleplayRun.course_slug == slug, RoleplayRun.user_id.in_(user_ids))
+        ).where(RoleplayRun.course_slug == slug, among(RoleplayRun.user_id, user_ids))
     ):
         of(user_id).runs.setdefault(scenario, []).append(
             RunFact(bool(finished), outcome, percent, bool(critical), step)
@@ -92,8 +93,12 @@ def progress_of_users(course: Any, user_ids: Iterable[int] | Any) -> dict[int, P
     facts = load_facts(course, ids)
     result = {user_id: compute_progress(course, f) for user_id, f in facts.items()}
     if isinstance(ids, list):
+        nothing_yet: Progress | None = None  # computed once (Progress is frozen): not per id
         for user_id in ids:
-            result.setdefault(user_id, compute_progress(course, LearnerFacts()))
+            if user_id not in result:
+                if nothing_yet is None:
+                    nothing_yet = compute_progress(course, LearnerFacts())
+                result[user_id] = nothing_yet
     return result
 
 

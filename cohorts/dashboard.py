@@ -22,7 +22,6 @@ from certificates.models import Certificate
 from certificates.progress import Item, Progress, needs_second_chance
 from certificates.progress_data import empty_progress, progress_of_users
 from cohorts import standings
-from cohorts.standing_models import LearnerStanding
 from courses.catalogue import Course
 from training.extensions import db
 from training.models import Cohort, CohortMember, User
@@ -214,19 +213,20 @@ def page_of(
 ) -> DashboardPage:
     """The dashboard at one page: queries and time depend on the page, not on the cohort."""
     now = now or utcnow()
-    standings.refresh(cohort, course)
     rules = standings.conditions(cohort, now, _at_risk_days())
-    ids, matching = standings.page_of_ids(
-        cohort, course, rules, sort=sort, show=show, page=page, per_page=per_page
+    figures = standings.fresh_summary(cohort, course, rules)  # refreshes stale standings first
+    matching = figures.matching(show)
+    ids, _ = standings.page_of_ids(
+        cohort, course, rules, sort=sort, show=show, page=page, per_page=per_page, total=matching
     )
     rows = rows_of(cohort, course, ids, now) if ids else {}
     ordered = [rows[i] for i in ids if i in rows]
     data = Dashboard(cohort, course, columns_of(course), ordered, _at_risk_days(), now.date())
     return DashboardPage(
         dashboard=data,
-        counts=standings.counts(cohort, course, rules),
-        progress_bands=standings.band_counts(cohort, course, LearnerStanding.percent),
-        score_bands=standings.band_counts(cohort, course, LearnerStanding.quiz_average),
+        counts=figures.counts,
+        progress_bands=figures.progress_bands,
+        score_bands=figures.score_bands,
         matching=matching,
     )
 

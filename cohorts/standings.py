@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from itertools import pairwise
 from typing import Any
 
 from sqlalchemy import (
@@ -41,6 +42,7 @@ from quizzes.models import Attempt
 from training import pagination
 from training.extensions import db
 from training.models import Cohort, CohortMember, User
+from training.sql_lists import among
 from training.timeutil import utcnow
 
 CHUNK = 500  # learners recomputed per batch of queries
@@ -51,7 +53,7 @@ def last_activity_of(slug: str, user_ids: Any) -> dict[int, datetime]:
     submitted, role-play step), in one aggregate query; ``user_ids`` a list or a SELECT."""
     parts = [
         select(table.user_id.label("user_id"), func.max(column).label("at"))
-        .where(table.course_slug == slug, table.user_id.in_(user_ids))
+        .where(table.course_slug == slug, among(table.user_id, user_ids))
         .group_by(table.user_id)
         for table, column in (
             (ModuleProgress, ModuleProgress.last_opened_at),
@@ -78,7 +80,7 @@ def certified(slug: str, user_ids: Any) -> dict[int, Certificate]:
         select(Certificate)
         .where(
             Certificate.course_slug == slug,
-            Certificate.user_id.in_(user_ids),
+            among(Certificate.user_id, user_ids),
             Certificate.status == Status.VALID.value,
         )
         .order_by(Certificate.issued_at)
@@ -103,6 +105,17 @@ def quiz_failed(progress: Progress) -> bool:
     )
 
 
+def is_stale(course: Course) -> ColumnElement[bool]:
+    """A member's standing (outer-joined) is missing, out of date or of another version."""
+    return or_(
+        LearnerStanding.user_id.is_(None),
+        LearnerStanding.computed_generation.is_(None),
+        LearnerStanding.computed_generation != LearnerStanding.generation,
+        LearnerStanding.course_version.is_(None),
+        LearnerStanding.course_version != str(course.version),
+    )
+
+
 def refresh(cohort: Cohort, course: Course) -> int:
     """Recompute the cohort's stale standings; returns how many were recomputed (commits)."""
     table = LearnerStanding.__table__
@@ -115,16 +128,7 @@ def refresh(cohort: Cohort, course: Course) -> int:
                 LearnerStanding.course_slug == course.slug,
             ),
         )
-        .where(
-            CohortMember.cohort_id == cohort.id,
-            or_(
-                LearnerStanding.user_id.is_(None),
-                LearnerStanding.computed_generation.is_(None),
-                LearnerStanding.computed_generation != LearnerStanding.generation,
-                LearnerStanding.course_version.is_(None),
-                LearnerStanding.course_version != str(course.version),
-            ),
-        )
+        .where(CohortMember.cohort_id == cohort.id, is_stale(course))
     ).all()
     if not stale:
         return 0
@@ -153,7 +157,9 @@ def refresh(cohort: Cohort, course: Course) -> int:
         ]  # fmt: skip
         known = [{"uid": uid, "gen": gen, **figures[uid]} for uid, gen in chunk if gen is not None]
         if new:  # a learner's write may have made the row meanwhile: it stays stale then
-            db.session.execute(insert(table).values(new).on_conflict_do_nothing())
+            # executemany (insertmanyvalues batches it): one compiled statement, cached,
+            # not a VALUES clause of 500 rows compiled afresh for each chunk
+            db.session.execute(insert(table).on_conflict_do_nothing(), new)
         if known:
             db.session.execute(store, known)
     db.session.commit()
@@ -253,37 +259,83 @@ def _as_int(expression: ColumnElement[bool]) -> ColumnElement[int]:
     return func.coalesce(func.sum(case((expression, 1), else_=0)), 0)
 
 
-def counts(cohort: Cohort, course: Course, rules: Conditions) -> dict[str, int]:
-    row = db.session.execute(
-        members(cohort, course).add_columns(
-            func.count().label("learners"),
-            _as_int(rules.complete).label("completed"),
-            _as_int(rules.not_started).label("not_started"),
-            _as_int(rules.at_risk).label("at_risk"),
-            _as_int(rules.overdue).label("overdue"),
-            _as_int(func.coalesce(LearnerStanding.second_chances, 0) > 0).label("second_chance"),
+def _bands(column: Any) -> list[ColumnElement[bool]]:
+    """Whether ``column`` falls in each band of ``charts.BINS`` (below the first band's top
+    counts in the first, from the last band's bottom up in the last; NULL in none), as range
+    tests: cheaper per row than a CASE evaluated once per band."""
+    tops = [high for _low, high, _label in BINS[:-1]]
+    tests: list[ColumnElement[bool]] = [column < tops[0]]
+    tests += [and_(column >= low, column < high) for low, high in pairwise(tops)]
+    return [*tests, column >= tops[-1]]
+
+
+_COUNTED_BY = {"all": "learners", "at_risk": "at_risk", "not_started": "not_started",
+               "completed": "completed"}  # fmt: skip
+COUNT_KEYS = ("learners", "completed", "not_started", "at_risk", "overdue", "second_chance")
+
+
+@dataclass(frozen=True)
+class Summary:
+    """The dashboard's figures over the whole cohort: its counts (which are also the number of
+    rows each filter keeps) and the members in each band of ``charts.BINS`` by progress and by
+    average quiz grade (members without a figure left out)."""
+
+    counts: dict[str, int]
+    progress_bands: list[int]
+    score_bands: list[int]
+    stale: int  # members whose standing was stale: the figures are not to be trusted then
+
+    def matching(self, show: str) -> int:
+        """How many members the filter ``show`` keeps (one of ``FILTER_KEYS``)."""
+        return self.counts[_COUNTED_BY.get(show, "learners")]
+
+
+def fresh_summary(cohort: Cohort, course: Course, rules: Conditions) -> Summary:
+    """The summary over up-to-date standings: read it, and only if some standing was stale,
+    refresh them and read it again. A page where nobody acted since scans the cohort once."""
+    found = summary(cohort, course, rules)
+    if found.stale:
+        refresh(cohort, course)
+        found = summary(cohort, course, rules)
+    return found
+
+
+def summary(cohort: Cohort, course: Course, rules: Conditions) -> Summary:
+    """Counts and both histograms in one pass over the membership (one aggregate query: each
+    figure a SUM of a CASE), so a page costs one scan of the cohort, not one per figure; and
+    how many standings were stale (see ``fresh_summary``)."""
+    columns: dict[str, ColumnElement[Any]] = {
+        "stale": _as_int(is_stale(course)),
+        "learners": func.count(),
+        "completed": _as_int(rules.complete),
+        "not_started": _as_int(rules.not_started),
+        "at_risk": _as_int(rules.at_risk),
+        "overdue": _as_int(rules.overdue),
+        "second_chance": _as_int(func.coalesce(LearnerStanding.second_chances, 0) > 0),
+    }
+    bands = {"p": LearnerStanding.percent, "q": LearnerStanding.quiz_average}
+    for prefix, column in bands.items():
+        for index, within in enumerate(_bands(column)):
+            columns[f"{prefix}{index}"] = _as_int(within)
+    query = (
+        select(*(value.label(name) for name, value in columns.items()))
+        .select_from(CohortMember)
+        .outerjoin(
+            LearnerStanding,
+            and_(
+                LearnerStanding.user_id == CohortMember.user_id,
+                LearnerStanding.course_slug == course.slug,
+            ),
         )
-    ).one()
-    return {key: int(value or 0) for key, value in row._mapping.items()}
-
-
-def _band(column: Any) -> ColumnElement[int]:
-    whens = [(column < high, i) for i, (_low, high, _label) in enumerate(BINS[:-1])]
-    return case(*whens, else_=len(BINS) - 1)
-
-
-def band_counts(cohort: Cohort, course: Course, column: Any) -> list[int]:
-    """How many members fall in each band of ``charts.BINS`` by ``column`` (NULLs left out)."""
-    band = _band(column).label("band")
-    counts = [0] * len(BINS)
-    for index, count in db.session.execute(
-        members(cohort, course)
-        .add_columns(band, func.count())
-        .where(column.is_not(None))
-        .group_by(band)
-    ):
-        counts[int(index)] += int(count)
-    return counts
+        .where(CohortMember.cohort_id == cohort.id)
+    )
+    row = {key: int(value or 0) for key, value in db.session.execute(query).one()._mapping.items()}
+    return Summary(
+        counts={key: row[key] for key in COUNT_KEYS},
+        progress_bands=[row[f"p{i}"] for i in range(len(BINS))],
+        score_bands=[row[f"q{i}"] for i in range(len(BINS))],
+        stale=row["stale"],
+    )
 
 
 SORT_KEYS = ("name", "progress", "activity", "risk")
@@ -299,9 +351,11 @@ def page_of_ids(
     show: str,
     page: int,
     per_page: int,
+    total: int | None = None,
 ) -> tuple[list[int], int]:
     """One page of member ids in the order asked (a page past the end: the last one), and how
-    many members match the filter."""  # fmt: skip
+    many members match the filter (counted here unless ``total`` is given: the
+    ``Summary.matching`` of the same filter)."""  # fmt: skip
     query = members(cohort, course)
     if show == "at_risk":
         query = query.where(rules.at_risk)
@@ -309,7 +363,8 @@ def page_of_ids(
         query = query.where(rules.not_started)
     elif show == "completed":
         query = query.where(rules.complete)
-    total = db.session.execute(query.add_columns(func.count())).scalar_one()
+    if total is None:
+        total = db.session.execute(query.add_columns(func.count())).scalar_one()
     name = (func.lower(User.full_name), User.email)
     order: Iterable[Any]
     if sort == "progress":

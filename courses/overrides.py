@@ -32,6 +32,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column
 
 from training.extensions import db
+from training.sql_lists import among
 from training.timeutil import utcnow
 
 OverrideKind = Literal["extra_attempts", "reopen_roleplay", "excuse"]
@@ -103,7 +104,7 @@ def overrides_of_users(course_slug: str, user_ids: Any) -> dict[int, list[Overri
     found: dict[int, list[Override]] = {}
     for override in db.session.scalars(
         select(Override)
-        .where(Override.course_slug == course_slug, Override.user_id.in_(user_ids))
+        .where(Override.course_slug == course_slug, among(Override.user_id, user_ids))
         .order_by(Override.granted_at, Override.id)
     ):
         found.setdefault(override.user_id, []).append(override)

@@ -88,6 +88,7 @@ def create_preview_app(course_folder: Path, work_dir: Path | None = None) -> Fla
             "OUTBOX_DIR": str(work / "outbox"),
             "CREDENTIAL_KEY_FILE": str(work / "credential-keys.json"),
             "PREVIEW_COURSE": folder.name,
+            "PAGE_CACHE": False,  # the preview's problems box is on every page
         }
     )
     app.extensions["course_preview"] = CoursePreview(link, folder.name)

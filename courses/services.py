@@ -8,17 +8,19 @@ read back instead of failing.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any, TypeVar
 
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
+from courses import reading
 from courses.catalogue import Course, Module
 from courses.editions import editions_of
 from courses.loader import get_catalogue
 from courses.models import Enrolment, ModuleProgress
+from courses.reading import ModuleReading
 from training.extensions import db
 from training.timeutil import utcnow
 
@@ -80,6 +82,8 @@ class ModuleStatus:
     first_opened_at: datetime
     last_opened_at: datetime
     completed_at: datetime | None
+    #: What the page's query read besides (courses.reading), for the features' hooks.
+    reading: ModuleReading | None = field(default=None, compare=False)
 
     @property
     def done(self) -> bool:
@@ -225,16 +229,40 @@ def _touch(user: Any, course: Course, stem: str) -> tuple[ModuleProgress, bool]:
     return _insert_or_read(insert, lambda: _progress_row(user.id, course.slug, stem)), True
 
 
+def _recently_opened(user: Any, course: Course, stem: str) -> tuple[ModuleStatus | None, Any]:
+    """``(status, reading)``: the module's status when the user may read it and opened it
+    less than OPENED_RESOLUTION ago (nothing to write), else None (the full path decides);
+    and what the query read (courses.reading), None when the user may not read it."""
+    if course.module(stem) is None:
+        return None, None
+    now = utcnow()
+    found = reading.read_module(user.id, course.slug, stem, now)
+    if found is None:
+        return None, None
+    row, read = found
+    if not (read.enrolled or _is_staff(user)):
+        return None, None
+    if now - row.last_opened_at >= OPENED_RESOLUTION:
+        return None, read
+    return ModuleStatus(stem, row.first_opened_at, row.last_opened_at, row.completed_at), read
+
+
 def record_module_opened(user: Any, course: Course, stem: str) -> ModuleStatus:
     """Note that ``user`` opened the module now (the first time is kept).
 
     Raises NotAllowed when the user may not read the course, LookupError for an unknown stem.
+    A re-read within OPENED_RESOLUTION costs one query and no write.
     """
+    read = None
+    if getattr(user, "is_authenticated", False):
+        recent, read = _recently_opened(user, course, stem)
+        if recent is not None:
+            return replace(recent, reading=read)
     row, changed = _touch(user, course, stem)
     status = ModuleStatus.of(row)
     if changed:
         db.session.commit()
-    return status
+    return replace(status, reading=read)
 
 
 def mark_module_done(user: Any, course: Course, stem: str) -> ModuleStatus:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
@@ -22,6 +22,7 @@ from courses.sections import Section, course_sections, dashboard_sections, progr
 from training.admin_views import ADMIN_WARNING_PROVIDERS
 from training.content_language import page_language
 from training.forms import EmptyForm
+from training.page_cache import render_page
 
 bp = Blueprint("courses", __name__)
 
@@ -121,17 +122,23 @@ def module(slug: str, stem: str) -> str | Response:
     except services.NotAllowed:
         flash(_("Enrol in the course to read its modules."), "info")
         return redirect(url_for(".course", slug=course.slug))
-    return render_template(
+    g.module_reading = status.reading  # for the hooks after the view (courses.reading)
+    # Everything the page shows depends on the course version, the module and whether it is
+    # done (plus the layout's own key): rendered once per such key (training.page_cache).
+    return render_page(
+        ("module", course.slug, course.version, stem, status.done),
         "courses/module.html",
-        course=course,
-        module=module,
-        done=status.done,
-        previous=course.previous_module(stem),
-        next=course.next_module(stem),
-        quiz_url=_quiz_url(course, stem),
-        show_toc=len(module.toc) >= TOC_MIN_ENTRIES,
-        sections=[entry for entry in module.toc if entry.level == 2],
-        form=EmptyForm(),
+        lambda: {
+            "course": course,
+            "module": module,
+            "done": status.done,
+            "previous": course.previous_module(stem),
+            "next": course.next_module(stem),
+            "quiz_url": _quiz_url(course, stem),
+            "show_toc": len(module.toc) >= TOC_MIN_ENTRIES,
+            "sections": [entry for entry in module.toc if entry.level == 2],
+            "form": EmptyForm(),
+        },
     )
 
 

@@ -40,14 +40,17 @@ TEXT = {
     },
     "fr": {
         "hours": "{hours} heures de formation.",
-        "intro": "Pour obtenir ce certificat, la personne a :",
-        "modules": "suivi les {count} modules : {names} ;",
-        "modules_count": "suivi {count} modules ;",
-        "quizzes": "réussi les quiz de {count} modules (seuil de réussite : {mark} %) ;",
-        "roleplays": (
-            "mené {count} mises en situation avec au moins {score} % et sans erreur critique ;"
+        "intro": "Pour obtenir ce certificat, la personne a\u00a0:",
+        "modules": "suivi les {count} modules\u00a0: {names}\u00a0;",
+        "modules_count": "suivi {count} modules\u00a0;",
+        "quizzes": (
+            "réussi les quiz de {count} modules (seuil de réussite\u00a0: {mark}\u00a0%)\u00a0;"
         ),
-        "competencies": "Compétences évaluées : {names}.",
+        "roleplays": (
+            "mené {count} mises en situation avec au moins {score}\u00a0% et sans erreur"
+            " critique\u00a0;"
+        ),
+        "competencies": "Compétences évaluées\u00a0: {names}.",
         "score": "Résultat global",
         "decimal": ",",
     },
@@ -122,7 +125,7 @@ def criteria_narrative(snapshot: Any, rules: Any | None, text: dict[str, str]) -
     if lines[-1] == text["intro"]:
         lines = lines[:1]
     else:
-        lines[-1] = lines[-1].rstrip(" ;") + "."
+        lines[-1] = lines[-1].rstrip(" \u00a0;") + "."
     if snapshot.competencies:
         lines += ["", text["competencies"].format(names=", ".join(snapshot.competencies))]
     return "\n".join(lines)

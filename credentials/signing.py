@@ -28,12 +28,11 @@ import base64
 import binascii
 import json
 from collections.abc import Mapping
-from typing import Any
+from functools import cache
+from typing import TYPE_CHECKING, Any
 
-from joserfc import jwt
-from joserfc.errors import BadSignatureError, JoseError, UnsupportedAlgorithmError
-from joserfc.jwk import OKPKey
-from joserfc.jws import JWSAlgModel, JWSRegistry
+if TYPE_CHECKING:
+    from joserfc.jws import JWSRegistry
 
 ALGORITHM = "EdDSA"
 CURVE = "Ed25519"
@@ -42,16 +41,21 @@ PUBLIC_MEMBERS = ("kty", "crv", "x")
 MAX_TOKEN_LENGTH = 256 * 1024
 
 
-class _EdDSAOnly(JWSRegistry):
-    """A JWS registry that knows one algorithm, ``EdDSA``, and does not warn about it."""
+@cache
+def _registry() -> JWSRegistry:
+    """A JWS registry that knows one algorithm, ``EdDSA``, and does not warn about it. Built
+    (and joserfc, with the cryptography library, imported) on first use, not when a web worker
+    starts: only issuing and verifying credentials need them."""
+    from joserfc.errors import UnsupportedAlgorithmError
+    from joserfc.jws import JWSAlgModel, JWSRegistry
 
-    def get_alg(self, name: str) -> JWSAlgModel:
-        if name != ALGORITHM:
-            raise UnsupportedAlgorithmError(f"Algorithm of '{name}' is not allowed")
-        return self.algorithms[name]
+    class _EdDSAOnly(JWSRegistry):
+        def get_alg(self, name: str) -> JWSAlgModel:
+            if name != ALGORITHM:
+                raise UnsupportedAlgorithmError(f"Algorithm of '{name}' is not allowed")
+            return self.algorithms[name]
 
-
-_REGISTRY = _EdDSAOnly(algorithms=[ALGORITHM])
+    return _EdDSAOnly(algorithms=[ALGORITHM])
 
 
 class InvalidToken(ValueError):
@@ -64,6 +68,8 @@ class BadSignature(InvalidToken):
 
 def new_private_jwk() -> dict[str, str]:
     """A fresh Ed25519 private key as a JWK (``kty``, ``crv``, ``x``, ``d``)."""
+    from joserfc.jwk import OKPKey
+
     key = OKPKey.generate_key(CURVE)
     data = key.as_dict(private=True)
     return {name: str(data[name]) for name in (*PUBLIC_MEMBERS, "d")}
@@ -78,6 +84,8 @@ def public_jwk(jwk: Mapping[str, Any]) -> dict[str, str]:
 
 def thumbprint(jwk: Mapping[str, Any]) -> str:
     """The RFC 7638 SHA-256 thumbprint of the key, base64url: a stable key id."""
+    from joserfc.jwk import OKPKey
+
     return OKPKey.import_key(public_jwk(jwk)).thumbprint()
 
 
@@ -85,8 +93,11 @@ def sign(claims: Mapping[str, Any], private_jwk: Mapping[str, Any], kid: str) ->
     """The compact JWS of ``claims``, signed with ``private_jwk`` and naming ``kid``."""
     if not private_jwk.get("d"):
         raise InvalidToken("this key has no private part: it can verify but not sign")
+    from joserfc import jwt
+    from joserfc.jwk import OKPKey
+
     key = OKPKey.import_key(dict(private_jwk))
-    return jwt.encode({"alg": ALGORITHM, "kid": kid}, dict(claims), key, registry=_REGISTRY)
+    return jwt.encode({"alg": ALGORITHM, "kid": kid}, dict(claims), key, registry=_registry())
 
 
 def read_unverified(token: str) -> tuple[dict[str, Any], dict[str, Any]]:
@@ -104,9 +115,13 @@ def verify(token: str, public: Mapping[str, Any]) -> dict[str, Any]:
     header, _ = read_unverified(token)
     if header.get("alg") != ALGORITHM:
         raise InvalidToken(f"unsupported signature algorithm {header.get('alg')!r}")
+    from joserfc import jwt
+    from joserfc.errors import BadSignatureError, JoseError
+    from joserfc.jwk import OKPKey
+
     key = OKPKey.import_key(public_jwk(public))
     try:
-        return dict(jwt.decode(token, key, registry=_REGISTRY).claims)
+        return dict(jwt.decode(token, key, registry=_registry()).claims)
     except BadSignatureError as exc:
         raise BadSignature("the signature does not verify with this key") from exc
     except JoseError as exc:

@@ -20,11 +20,13 @@ import hmac
 import secrets
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from functools import cache
+from typing import Any
 
 from flask import current_app
 from flask_babel import force_locale, format_date, ngettext
 from flask_babel import gettext as _
-from sqlalchemy import func, select, update
+from sqlalchemy import Select, bindparam, exists, func, select, update
 
 from privacy import erasure_steps
 from privacy.erasure_models import CANCELLED, DONE, OPEN, PENDING, SCHEDULED, ErasureRequest
@@ -75,6 +77,23 @@ def open_request(user_id: int) -> ErasureRequest | None:
 def scheduled_request(user_id: int) -> ErasureRequest | None:
     request = open_request(user_id)
     return request if request is not None and request.status == SCHEDULED else None
+
+
+def scheduled_clause(user_id: Any) -> Any:
+    """SQL: whether the user of ``user_id`` (a column or a parameter) has a scheduled erasure."""
+    requests = ErasureRequest.__table__
+    return exists().where(requests.c.user_id == user_id, requests.c.status == SCHEDULED)
+
+
+@cache
+def _scheduled_statement() -> Select[Any]:
+    return select(scheduled_clause(bindparam("user_id")))
+
+
+def has_scheduled_request(user_id: int) -> bool:
+    """Whether :func:`scheduled_request` would find one (a cheap query, no ORM object: every
+    page of a signed-in user asks, for the banner)."""
+    return bool(db.session.execute(_scheduled_statement(), {"user_id": user_id}).scalar())
 
 
 def _grace() -> timedelta:

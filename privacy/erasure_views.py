@@ -10,12 +10,15 @@ from werkzeug.wrappers import Response
 
 from privacy import erasure
 from privacy.erasure_forms import KEEP, AdminEraseForm, DeleteAccountForm
+from training import sessions
 from training.access import admin_required
 from training.extensions import db
 from training.forms import EmptyForm
 from training.models import User
+from training.page_cache import PERSONAL_LAYOUT
 
 bp = Blueprint("erasure", __name__)
+ERASURE_FLAG = "erasure_scheduled"  # read with the user on every request (training.sessions)
 
 
 @bp.route("/account/delete", methods=["GET", "POST"])
@@ -107,3 +110,13 @@ def init_erasure(app: Flask) -> None:
 
     app.register_blueprint(bp)
     app.add_template_global(erasure_banner)
+    if _banner_shown not in PERSONAL_LAYOUT:
+        PERSONAL_LAYOUT.append(_banner_shown)
+    sessions.USER_FLAGS.setdefault(ERASURE_FLAG, erasure.scheduled_clause)
+
+
+def _banner_shown() -> bool:
+    """The banner is personal: a page showing it is never served from the page cache. Read
+    with the user (training.sessions.USER_FLAGS), else asked."""
+    flag = sessions.user_flag(ERASURE_FLAG)
+    return flag if flag is not None else erasure.has_scheduled_request(current_user.id)

@@ -12,12 +12,28 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from quizzes.model import Question
+
 REVIEW = "review"
 
 
-def is_answered(value: Any) -> bool:
+def is_answered(value: Any, question: Question | None = None) -> bool:
     """Whether a saved answer holds anything: a blank, an empty list or mapping, or an ordering
-    with no position given is unanswered; ``False`` (true/false question) is an answer."""
+    with no position given is unanswered; ``False`` (true/false question) is an answer.
+
+    Given the question, a matching question is answered only once every left item has its
+    match, and an ordering once every item has its own position (one dropdown set is not an
+    answer: the review must still list it)."""
+    if question is not None and question.type == "matching":
+        return isinstance(value, dict) and all(
+            value.get(str(left)) is not None for left in range(len(question.pairs))
+        )
+    if question is not None and question.type == "ordering":
+        return (
+            isinstance(value, list)
+            and len(value) == len(question.items)
+            and all(item is not None for item in value)
+        )
     if value is None:
         return False
     if isinstance(value, str):
@@ -29,9 +45,10 @@ def is_answered(value: Any) -> bool:
     return True
 
 
-def answered_ids(question_ids: Sequence[str], answers: Mapping[str, Any] | None) -> set[str]:
+def answered_ids(questions: Sequence[Question], answers: Mapping[str, Any] | None) -> set[str]:
+    """The ids of the questions (``quizzes.model.Question``) the answers fully answer."""
     answers = answers or {}
-    return {qid for qid in question_ids if is_answered(answers.get(qid))}
+    return {q.id for q in questions if is_answered(answers.get(q.id), q)}
 
 
 def parse_step(raw: str | None, total: int) -> int:
@@ -76,7 +93,7 @@ def review(views: Sequence[Any], answers: Mapping[str, Any] | None) -> Review:
             ReviewEntry(
                 position=view.position,
                 prompt_html=view.question.prompt_html,
-                answered=is_answered(answers.get(view.question.id)),
+                answered=is_answered(answers.get(view.question.id), view.question),
             )
             for view in views
         )

@@ -23,12 +23,12 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.config.from_mapping(Config(app.instance_path).as_dict())
     if config:
         app.config.from_mapping(config)
-    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
-        # A file database needs no liveness ping on each checkout (PostgreSQL keeps it).
-        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {
-            **app.config["SQLALCHEMY_ENGINE_OPTIONS"],
-            "pool_pre_ping": False,
-        }
+    # No liveness ping on each checkout: a file database needs none, and a server's pooled
+    # connections are pinged only after sitting idle (training/db_ping.py, installed below).
+    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {
+        **app.config["SQLALCHEMY_ENGINE_OPTIONS"],
+        "pool_pre_ping": False,
+    }
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     # Compiled templates kept on disk (Jinja checks each template's source checksum), so a new
     # worker loads them instead of compiling every template again on its first pages.
@@ -59,6 +59,11 @@ def _init_extensions(app: Flask) -> None:
     from training.lazy_migrate import init_migrate
 
     db.init_app(app)
+    if not app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        from training.db_ping import install_idle_ping
+
+        with app.app_context():
+            install_idle_ping(db.engine, float(app.config["DATABASE_PING_AFTER_SECONDS"]))
     init_migrate(app, db, directory=str(ROOT_DIR / "migrations"))
     csrf.init_app(app)
     limiter.init_app(app)
@@ -126,18 +131,10 @@ def _register_blueprints(app: Flask) -> None:
 
 
 def _register_cli(app: Flask) -> None:
-    from certificates.cli import certificates_cli
-    from courses.cli import courses_cli
-    from credentials.cli import credentials_cli
-    from quizzes.cli import quizzes_cli
-    from training.cli import demo_command, users_cli
+    from training.lazy_cli import lazy_commands
 
-    app.cli.add_command(users_cli)
-    app.cli.add_command(demo_command)
-    app.cli.add_command(quizzes_cli)
-    app.cli.add_command(certificates_cli)
-    app.cli.add_command(courses_cli)
-    app.cli.add_command(credentials_cli)
+    for command in lazy_commands():  # imported when they run: not by a web worker
+        app.cli.add_command(command)
     from privacy import retention_tasks  # noqa: F401 - registers the daily retention task
     from privacy.cli import data_cli
 

@@ -12,6 +12,7 @@ from training import audit
 from training.access import admin_required
 from training.accounts import find_user_by_email
 from training.admin_views import bp
+from training.audit_labels import action_label
 from training.extensions import db
 from training.models import Cohort, User
 
@@ -37,11 +38,8 @@ def _user_filter(name: str) -> tuple[str, int | None, bool]:
 @bp.get("/audit")
 @admin_required
 def audit_log() -> str:
-    actions = list(
-        db.session.execute(
-            select(audit.AuditEvent.action).distinct().order_by(audit.AuditEvent.action)
-        ).scalars()
-    )
+    codes = db.session.execute(select(audit.AuditEvent.action).distinct()).scalars()
+    actions = sorted(codes, key=lambda code: action_label(code).casefold())
     action = request.args.get("action", "")
     action = action if action in actions else ""
     actor_email, actor_id, no_actor = _user_filter("actor")

@@ -33,7 +33,9 @@ class Config:
         self.SQLALCHEMY_DATABASE_URI = env(
             "DATABASE_URL", f"sqlite:///{Path(instance_path) / 'passerelle.sqlite3'}"
         )
-        self.SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+        self.SQLALCHEMY_ENGINE_OPTIONS: dict[str, object] = {}
+        # A pooled connection idle this long is pinged before use (training/db_ping.py).
+        self.DATABASE_PING_AFTER_SECONDS = _int("DATABASE_PING_AFTER_SECONDS", 10)
         self.COURSES_DIR = env("COURSES_DIR", str(ROOT_DIR / "content"))
         self.BASE_URL = env("BASE_URL", "http://127.0.0.1:5000")
         self.ORGANISATION_NAME = env("ORGANISATION_NAME", "Passerelle training centre")
@@ -107,6 +109,10 @@ class Config:
         self.CONTENT_CACHE_DIR = env(
             "CONTENT_CACHE_DIR", str(Path(instance_path) / "content-cache")
         )
+        # Rendered pages kept per content version, locale and role, with the CSRF token filled
+        # in per request (training/page_cache.py); off whenever templates reload from disk.
+        self.PAGE_CACHE = _bool("PAGE_CACHE", True)
+        self.PAGE_CACHE_SIZE = _int("PAGE_CACHE_SIZE", 256)
         # What a French training organisation must prove (issue 15, package proof/).
         # Measured learning time: a gap between two requests counts up to this idle limit.
         self.LEARNING_IDLE_MINUTES = _int("LEARNING_IDLE_MINUTES", 10)

@@ -21,13 +21,14 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
-from typing import Any
-
-from jsonschema import Draft202012Validator, ValidationError, validators
-from referencing import Registry, Resource
+from typing import TYPE_CHECKING, Any
 
 from training import schema_leaves
 from training.content_source import LineDict, Problem, kind_of, line_of, own_line
+
+if TYPE_CHECKING:  # jsonschema is imported when content is validated, not at a worker's start
+    from jsonschema import Draft202012Validator, ValidationError
+    from referencing import Registry
 
 SCHEMA_DIR = Path(__file__).resolve().parent.parent / "docs" / "schemas"
 #: The formats with a schema: ``docs/schemas/<name>.schema.json``.
@@ -51,6 +52,8 @@ def schema_file(name: str) -> Path:
 @cache
 def _registry() -> Registry:
     """Every schema in ``docs/schemas``, under its file name (the relative ``$ref`` targets)."""
+    from referencing import Registry, Resource
+
     resources = [
         (file.name, Resource.from_contents(json.loads(file.read_text(encoding="utf-8"))))
         for file in sorted(SCHEMA_DIR.glob("*.schema.json"))
@@ -58,11 +61,15 @@ def _registry() -> Registry:
     return Registry().with_resources(resources)
 
 
-#: Draft 2020-12, with ``properties`` and ``items`` that check leaf values quickly.
-_Validator = validators.extend(
-    Draft202012Validator,
-    {"properties": schema_leaves.properties, "items": schema_leaves.items},
-)
+@cache
+def _validator_class() -> Any:
+    """Draft 2020-12, with ``properties`` and ``items`` that check leaf values quickly."""
+    from jsonschema import Draft202012Validator, validators
+
+    return validators.extend(
+        Draft202012Validator,
+        {"properties": schema_leaves.properties, "items": schema_leaves.items},
+    )
 
 
 @cache
@@ -72,7 +79,7 @@ def validator(name: str) -> Draft202012Validator:
     Its ``$ref``s are resolved once, here (``inline_refs``): jsonschema looks a reference up
     on every use, which made validating the bundled course's files several times slower.
     """
-    return _Validator(inline_refs(name), registry=_registry())
+    return _validator_class()(inline_refs(name), registry=_registry())
 
 
 _ANNOTATIONS = frozenset({"description", "errorMessage", "title"})

@@ -13,11 +13,12 @@ import re
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
 
-import markdown as md
 import nh3
 
-from training.markdown_lists import CommonMarkListIndent
+if TYPE_CHECKING:
+    import markdown as md
 
 ALLOWED_TAGS = {
     "a", "abbr", "b", "blockquote", "br", "caption", "code", "dd", "del", "details", "div",
@@ -52,7 +53,10 @@ EXTENSIONS = [
     "pymdownx.escapeall",
     "pymdownx.betterem",
     "pymdownx.saneheaders",
-    CommonMarkListIndent(),
+    # named, not imported: Python-Markdown (and this module's extension of it) is imported
+    # when the first converter is built, not when a worker starts and reads courses from the
+    # content cache (courses.content_cache), which renders nothing
+    "training.markdown_lists:CommonMarkListIndent",
 ]
 EXTENSION_CONFIGS = {
     "toc": {"permalink": False, "toc_depth": "2-3"},
@@ -96,6 +100,8 @@ def _converter() -> md.Markdown:
     """
     converter: md.Markdown | None = getattr(_local, "converter", None)
     if converter is None:
+        import markdown as md
+
         converter = md.Markdown(extensions=EXTENSIONS, extension_configs=EXTENSION_CONFIGS)
         _local.converter = converter
     return converter.reset()
@@ -167,3 +173,12 @@ def render_inline(text: str) -> str:
     if html.startswith("<p>") and html.endswith("</p>") and html.count("<p>") == 1:
         return html[3:-4]
     return html
+
+
+def __getattr__(name: str) -> Any:
+    """``training.markdown.md`` is Python-Markdown, imported on first use (see EXTENSIONS)."""
+    if name == "md":
+        import markdown
+
+        return markdown
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -18,19 +18,20 @@ import functools
 import logging
 from collections.abc import Callable
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 from flask import Flask, current_app, has_app_context
 from flask.cli import with_appcontext
-from huey import MemoryHuey, RedisHuey, SqliteHuey, crontab
-from huey.api import Huey
 from sqlalchemy import DateTime, String, UniqueConstraint
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, mapped_column
 
 from training.extensions import db
 from training.timeutil import utcnow
+
+if TYPE_CHECKING:
+    from huey.api import Huey
 
 log = logging.getLogger("passerelle.queue")
 _EXTENSION = "passerelle.huey"
@@ -97,6 +98,10 @@ def _in_app(app: Flask, func: Callable[..., Any]) -> Callable[..., Any]:
 
 
 def _build(app: Flask) -> Huey:
+    # Huey is imported here, on first use, not when the app starts: its storage module imports
+    # the Redis and PostgreSQL client libraries, which a web worker serving pages never needs.
+    from huey import MemoryHuey, RedisHuey, SqliteHuey, crontab
+
     config = app.config
     name = config["TASK_QUEUE_NAME"]
     huey: Huey

@@ -15,8 +15,6 @@ import re
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from jsonschema import _keywords
-
 Check = Callable[[Any], bool]
 
 _ANNOTATIONS = frozenset({"description", "errorMessage", "title"})
@@ -113,6 +111,8 @@ def properties(validator: Any, properties: dict, instance: Any, schema: dict) ->
 def items(validator: Any, items: Any, instance: Any, schema: dict) -> Iterable:
     """jsonschema's ``items``, skipping items a leaf's quick check accepts."""
     if items is False or "prefixItems" in schema:
+        from jsonschema import _keywords  # imported by then: the validator is jsonschema's
+
         yield from _keywords.items(validator, items, instance, schema)
         return
     if not validator.is_type(instance, "array"):

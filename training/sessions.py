@@ -27,12 +27,14 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
+from collections.abc import Callable
 from datetime import datetime, timedelta
+from functools import cache
 from typing import Any
 
 from flask import Response, current_app, g, request, session
 from flask_login import login_user, logout_user
-from sqlalchemy import select, update
+from sqlalchemy import Select, bindparam, select, update
 
 from training.extensions import db
 from training.models import User
@@ -118,6 +120,31 @@ def _issue_remember(user_id: int, family: str, expires_at: datetime, now: dateti
 # Loading (once per request) -----------------------------------------------------------
 
 
+#: Facts about the signed-in user that pages need on every request, read in the loader's one
+#: query: name → a boolean SQL expression of the user id column. Features register theirs at
+#: start-up (privacy: a scheduled erasure, whose banner keeps a page out of the page cache);
+#: :func:`user_flag` reads them back.
+USER_FLAGS: dict[str, Callable[[Any], Any]] = {}
+
+
+@cache
+def _user_statement(flags: tuple[str, ...]) -> Select[Any]:
+    """The user, the live session of a token and the registered flags (built once per set of
+    flags: it runs on every request)."""
+    return (
+        select(User, UserSession, *(USER_FLAGS[name](User.id).label(name) for name in flags))
+        .join(UserSession, UserSession.user_id == User.id)
+        .where(UserSession.token_hash == bindparam("token_hash"))
+    )
+
+
+def user_flag(name: str) -> bool | None:
+    """A flag of :data:`USER_FLAGS` as read with the current user; None when it was not read
+    (no user loaded by the session cookie this request): the feature asks the database."""
+    flags = g.get("passerelle_user_flags")
+    return None if flags is None or name not in flags else bool(flags[name])
+
+
 def load_user(user_id: str) -> User | None:
     """Flask-Login's ``user_loader``: the user of a live server session, else None."""
     ident, _, version = user_id.partition(":")
@@ -125,14 +152,11 @@ def load_user(user_id: str) -> User | None:
     if not ident.isdigit() or not version.isdigit() or not isinstance(token, str):
         return None
     now = utcnow()
-    found = db.session.execute(
-        select(User, UserSession)
-        .join(UserSession, UserSession.user_id == User.id)
-        .where(UserSession.token_hash == _hash(token))
-    ).first()
+    flags = tuple(USER_FLAGS)
+    found = db.session.execute(_user_statement(flags), {"token_hash": _hash(token)}).first()
     if found is None:
         return None
-    user, row = found
+    user, row = found[0], found[1]
     if (
         user.id != int(ident)
         or user.session_version != int(version)
@@ -147,6 +171,7 @@ def load_user(user_id: str) -> User | None:
         )
         db.session.commit()
     g.passerelle_session = row
+    g.passerelle_user_flags = dict(zip(flags, found[2:], strict=True))
     return user
 
 

@@ -10,7 +10,7 @@ from flask_babel import gettext as _
 from markupsafe import Markup
 from wtforms import Field
 
-from training import dates, numbers, typography
+from training import audit_labels, dates, numbers, typography
 from training.content_language import init_content_language
 from training.forms import EmptyForm, LanguageForm
 
@@ -40,15 +40,23 @@ def without_id(field: object) -> Markup | str:
     return ""
 
 
+def interface_colon() -> str:
+    """ ": " after a label, with the no-break space French puts before it (``{{ colon() }}``)."""
+    return typography.colon(str(get_locale() or "en"))
+
+
 def init_templating(app: Flask) -> None:
     numbers.register_filters(app)
     dates.register_filters(app)
     init_content_language(app)
 
     app.add_template_filter(device_label, "device_label")
+    app.add_template_filter(audit_labels.action_label, "audit_action")
     app.add_template_filter(without_id, "without_id")
     app.add_template_filter(typography.quote, "quoted")
     app.add_template_filter(typography.speaker, "speaker")
+    # A global (not a context variable) so that imported macros see it too.
+    app.add_template_global(interface_colon, "colon")
 
     @app.context_processor
     def shared_context() -> dict[str, object]:

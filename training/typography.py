@@ -42,3 +42,9 @@ def quote(text: str, language: str) -> str:
 def speaker(name: str, language: str) -> str:
     """``Mme Diallo\u00a0:`` in French, ``Mrs Diallo:`` otherwise."""
     return name + (NBSP + ":" if language == "fr" else ":")
+
+
+def colon(language: str) -> str:
+    """What follows a label in the interface: ``"\u00a0: "`` in French, ``": "`` otherwise (in
+    templates ``{{ _("Email") }}{{ colon() }}``, never a bare ``: `` after an expression)."""
+    return NBSP + ": " if language == "fr" else ": "

@@ -21,7 +21,21 @@
   var form = document.getElementById("quiz-form");
   var counter = document.getElementById("quiz-answered");
 
+  // The server's rule (quizzes.steps.is_answered): a matching question counts once every item
+  // has its match, an ordering once every item has a position of its own; any other question
+  // once one of its fields is filled.
   function answered(question) {
+    var kind = question.getAttribute("data-question");
+    if (kind === "matching" || kind === "ordering") {
+      var selects = question.querySelectorAll("select");
+      var seen = {};
+      for (var j = 0; j < selects.length; j++) {
+        var value = selects[j].value;
+        if (value === "" || (kind === "ordering" && seen[value])) return false;
+        seen[value] = true;
+      }
+      return selects.length > 0;
+    }
     var fields = question.querySelectorAll("input, select");
     for (var i = 0; i < fields.length; i++) {
       var field = fields[i];

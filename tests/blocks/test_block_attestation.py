@@ -176,4 +176,4 @@ def test_a_french_course_prints_french_labels(app, make_user, course):
     assert '<html lang="fr">' in html
     assert "Attestation de bloc de compétences" in html
     assert "Validation partielle, par bloc, de la certification (RNCP37240)" in html
-    assert "1er décembre 2026" in html and "86,5 %" in html
+    assert "1er décembre 2026" in html and "86,5\u00a0%" in html

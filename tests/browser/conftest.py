@@ -144,10 +144,28 @@ def open_menu(page) -> None:
         summary.click()
 
 
-def axe_violations(page) -> list[str]:
-    """axe-core's violations of any impact on the current page, one line each."""
-    from axe_playwright_python.sync_playwright import Axe
+class AxeNeedsJavaScript(RuntimeError):
+    """axe-core was asked to check a page whose context has JavaScript off."""
 
+
+def axe_violations(page) -> list[str]:
+    """axe-core's violations of any impact on the current page, one line each.
+
+    axe is JavaScript injected into the page: with JavaScript off its promise never settles and
+    the call would hang for good. A timer that does not fire within 10 s says so first (the
+    timer fires at once where scripts run), and this raises AxeNeedsJavaScript instead."""
+    from axe_playwright_python.sync_playwright import Axe
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    try:
+        page.wait_for_function(
+            "() => new Promise((resolve) => setTimeout(() => resolve(true), 0))", timeout=10_000
+        )
+    except PlaywrightTimeout:
+        raise AxeNeedsJavaScript(
+            f"axe-core cannot run on {page.url}: JavaScript is off in this browser context"
+            " (check such pages with the Nu Html Checker only)"
+        ) from None
     results = Axe().run(page)
     return [
         f"{v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes']][:3]}"

@@ -1,7 +1,13 @@
 """Every page, valid and accessible (issue 18, item 5): each GET endpoint of the access matrix
 that answers an HTML page, for every role allowed to see it, in English and French, through the
 Nu Html Checker (one Java run for all of them); and in Chromium at 360 and 1280 px, both
-languages, through axe-core (no violation of any impact).
+languages, with JavaScript on and off.
+
+In Chromium, axe-core (no violation of any impact) runs only where JavaScript is on: axe is
+JavaScript injected into the page, and in a context with JavaScript off its promise never settles,
+so the call would hang rather than fail. The Nu Html Checker runs on both: on the DOM Chromium
+built for each page with JavaScript on (after the scripts ran) and with it off, once per page,
+role, language and JavaScript setting (one Java run), besides the served HTML checked above.
 
 The world is the access matrix's (tests/security/test_access_matrix.py): six roles around one
 cohort, with a quiz attempt, a role-play run, a certificate, an invitation, a block attestation.
@@ -16,9 +22,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 from werkzeug.serving import make_server
 
-from tests.browser.conftest import axe_violations
+from tests.browser.conftest import AxeNeedsJavaScript, axe_violations
 from tests.security.access_matrix import MATRIX, OK, ROLES
 from tests.security.test_access_matrix import (  # noqa: F401 (world is a fixture)
     World,
@@ -32,6 +39,7 @@ from training.extensions import db
 
 LANGUAGES = ("en", "fr")
 WIDTHS = (360, 1280)
+JAVASCRIPT = (True, False)
 #: Who shows a page in Chromium: the first role allowed to (the owner of the world's data first).
 #: Screenshots of these pages go to SHOTS, for a person to look at.
 SHOT_PATHS = {"/", "/cohorts/1", "/cohorts/1/learners/2", "/courses/mini", "/courses/"}
@@ -113,12 +121,15 @@ def session_cookie(world: World, role: str, server: str) -> list[dict[str, objec
     return [{"name": name, "value": cookie.value, "url": server}]
 
 
-def test_every_page_has_no_axe_violation(
+def test_every_page_in_chromium_axe_with_javascript_vnu_with_and_without(
     browser,
     world: World,  # noqa: F811
     pages: list[Page],
     server: str,
 ) -> None:
+    """Each page with JavaScript on (axe-core, and vnu on the DOM) and off (vnu on the DOM only:
+    axe cannot run there, see the module's docstring), at 360 and 1280 px, in both languages."""
+    html_check.require_checker()
     shown: dict[str, str] = {}
     for page in pages:
         if page.path not in shown or AXE_ROLES.index(page.role) < AXE_ROLES.index(shown[page.path]):
@@ -127,32 +138,47 @@ def test_every_page_has_no_axe_violation(
     for path, role in sorted(shown.items()):
         by_role.setdefault(role, []).append(path)
     failures = []
+    documents: dict[str, str] = {}
     SHOTS.mkdir(parents=True, exist_ok=True)
-    for language in LANGUAGES:
-        set_language(world, language)
-        for width in WIDTHS:
-            for role, paths in by_role.items():
-                context = browser.new_context(
-                    base_url=server,
-                    viewport={"width": width, "height": 800},
-                    locale="fr-FR" if language == "fr" else "en-GB",
-                )
-                context.set_default_timeout(30_000)
-                context.add_cookies(session_cookie(world, role, server))
-                tab = context.new_page()
-                try:
-                    for path in paths:
-                        tab.goto(path)
-                        assert tab.locator("html").get_attribute("lang") == language, path
-                        if path in SHOT_PATHS:  # a few pages to look at (not compared)
-                            name = path.strip("/").replace("/", "-") or "home"
-                            tab.screenshot(path=str(SHOTS / f"{name}-{language}-{width}.png"))
-                        where = f"{path} as {role} ({language}, {width} px)"
-                        failures += [f"{where}: {v}" for v in axe_violations(tab)]
-                finally:
-                    context.close()
+    for javascript in JAVASCRIPT:
+        setting = "JavaScript on" if javascript else "JavaScript off"
+        for language in LANGUAGES:
+            set_language(world, language)
+            for width in WIDTHS:
+                for role, paths in by_role.items():
+                    context = browser.new_context(
+                        base_url=server,
+                        viewport={"width": width, "height": 800},
+                        locale="fr-FR" if language == "fr" else "en-GB",
+                        java_script_enabled=javascript,
+                    )
+                    context.set_default_timeout(30_000)
+                    context.add_cookies(session_cookie(world, role, server))
+                    tab = context.new_page()
+                    try:
+                        for path in paths:
+                            tab.goto(path)
+                            expect(tab.locator("html")).to_have_attribute("lang", language)
+                            if path in SHOT_PATHS:  # a few pages to look at (not compared)
+                                name = path.strip("/").replace("/", "-") or "home"
+                                suffix = "" if javascript else "-nojs"
+                                shot = SHOTS / f"{name}-{language}-{width}{suffix}.png"
+                                tab.screenshot(path=str(shot))
+                            if width == WIDTHS[0]:  # the DOM does not depend on the width
+                                key = f"{path} as {role} ({language}, {setting})"
+                                documents[key] = tab.content()
+                            if javascript:
+                                where = f"{path} as {role} ({language}, {width} px)"
+                                failures += [f"{where}: {v}" for v in axe_violations(tab)]
+                    finally:
+                        context.close()
     set_language(world, "en")
     assert not failures, f"{len(failures)} axe violations:\n" + "\n".join(failures)
+    assert any("JavaScript off" in key for key in documents)
+    errors = html_check.check_documents(documents)
+    details = "\n".join(str(e) for e in errors)
+    failing = sorted({e.page for e in errors})
+    assert not errors, f"vnu errors on the DOM of {len(failing)} of {len(documents)}:\n{details}"
 
 
 def test_the_checkers_can_fail() -> None:
@@ -180,3 +206,15 @@ def test_axe_can_fail(browser) -> None:
     finally:
         context.close()
     assert "image-alt" in found and "button-name" in found
+
+
+def test_axe_refuses_a_context_without_javascript(browser) -> None:
+    """Asked to check a page with JavaScript off, axe_violations fails at once, not hangs."""
+    context = browser.new_context(java_script_enabled=False)
+    tab = context.new_page()
+    try:
+        tab.set_content('<!doctype html><html lang="en"><head><title>t</title></head></html>')
+        with pytest.raises(AxeNeedsJavaScript, match="JavaScript is off"):
+            axe_violations(tab)
+    finally:
+        context.close()

@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 from playwright.sync_api import expect
@@ -103,7 +104,7 @@ def test_phone_steps_without_javascript_save_each_step_and_review_the_gaps(
                 page.get_by_label("True").check()
         expect(page.get_by_role("button", name="Next")).to_have_count(0)
         _shot(page, "quizflow-step7-nojs-360")
-        page.get_by_role("button", name="Review my answers").click()
+        page.get_by_role("button", name="Review and submit").click()
 
         expect(page.get_by_role("heading", name="4 questions are not answered yet")).to_be_visible()
         expect(bar.get_by_text("Answered: 3 of 7")).to_be_visible()
@@ -191,3 +192,100 @@ def test_the_server_still_enforces_the_time_limit_on_a_step(page, live_server, l
     expect(page.get_by_role("heading", name="Result of attempt 1")).to_be_visible()
     expect(page.get_by_text("Time was up")).to_be_visible()
     expect(page.get_by_text("14.3%", exact=True).first).to_be_visible()  # Paris only
+
+
+def _attempt_path(page) -> str:
+    return urlsplit(page.url).path
+
+
+def test_the_last_step_on_a_phone_offers_one_way_to_the_review(browser, live_server, learner):
+    """On the last question the step bar's "Review and submit" is the only review button (the
+    form's own one is for wider screens and earlier steps); at 1280 px there is one too."""
+    context = _context(browser, live_server, javascript=False)
+    try:
+        page = context.new_page()
+        _log_in_and_start(page, learner)
+        expect(_question(page, 1)).to_be_visible()
+        review = page.get_by_role("button", name=re.compile("Review"))
+        expect(review).to_have_count(1)  # an earlier step: the form's button
+        page.goto(_attempt_path(page) + "?q=7")
+        expect(_question(page, 7)).to_be_visible()
+        expect(review).to_have_count(1)
+        expect(
+            page.locator(".quiz-steps").get_by_role("button", name="Review and submit")
+        ).to_be_visible()
+        _shot(page, "quizflow-last-step-nojs-360")
+        page.set_viewport_size({"width": 1280, "height": 900})
+        expect(page.locator(".quiz-steps")).to_be_hidden()
+        expect(review).to_have_count(1)
+        review.click()
+        expect(page.get_by_role("heading", name="7 questions are not answered yet")).to_be_visible()
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize("language", ["en", "fr"])
+def test_the_step_buttons_fit_on_one_line_at_360_px(browser, live_server, learner, language):
+    """Each step button on one line (as tall as Save), inside the screen, in English and French:
+    Previous and Next side by side; on the last step, "Review and submit" beside Previous or,
+    where both do not fit, on its own row at full width (a deliberate layout, not a squeeze)."""
+    from training.extensions import db
+
+    context = _context(browser, live_server, javascript=False)
+    try:
+        page = context.new_page()
+        _log_in_and_start(page, learner)
+        expect(page.locator("#question-1")).to_be_visible()
+        learner.language = language
+        db.session.commit()
+        path = _attempt_path(page)
+        for step in (2, 7):
+            page.goto(f"{path}?q={step}")
+            expect(page.locator("html")).to_have_attribute("lang", language)
+            previous, forward = page.locator(".quiz-prev"), page.locator(".quiz-next")
+            expect(previous).to_be_visible()
+            expect(forward).to_be_visible()
+            save = page.locator(".quiz-actions").get_by_role("button").first
+            one_line = save.bounding_box()["height"]
+            row = page.locator(".quiz-steps-buttons").bounding_box()
+            boxes = [previous.bounding_box(), forward.bounding_box()]
+            for box, button in zip(boxes, (previous, forward), strict=True):
+                label = button.inner_text()
+                assert box["height"] <= one_line + 1, f"{label!r} wraps at step {step}"
+                assert box["x"] >= 0 and box["x"] + box["width"] <= 360, f"{label!r} overflows"
+            side_by_side = abs(boxes[0]["y"] - boxes[1]["y"]) < 1
+            if step < 7:
+                assert side_by_side, "Previous and Next on one row"
+            else:
+                assert side_by_side or (
+                    abs(boxes[1]["x"] - row["x"]) < 1 and abs(boxes[1]["width"] - row["width"]) < 1
+                ), f"{forward.inner_text()!r} neither beside Previous nor on its own full row"
+            _shot(page, f"quizflow-step{step}-buttons-{language}-360")
+    finally:
+        context.close()
+
+
+def test_the_live_count_waits_for_every_pair_of_a_matching_question(page, live_server, learner):
+    _log_in_and_start(page, learner)
+    expect(_question(page, 1)).to_be_visible()
+    page.goto(_attempt_path(page) + "?q=6")
+    expect(_question(page, 6)).to_be_visible()
+    bar = page.locator("#quiz-bar")
+    expect(bar.get_by_text("Answered: 0 of 7")).to_be_visible()
+    page.get_by_label("Broken light").select_option(label="Technical")
+    page.get_by_label("Shouting man").select_option(label="Behavioural")
+    expect(bar.get_by_text("Answered: 0 of 7")).to_be_visible()  # two of three: not yet
+    page.get_by_label("Closed shutters").select_option(label="Social")
+    expect(bar.get_by_text("Answered: 1 of 7")).to_be_visible()
+    page.get_by_label("Shouting man").select_option(index=0)  # back to "— choose —"
+    expect(bar.get_by_text("Answered: 0 of 7")).to_be_visible()
+    page.get_by_role("button", name="Next").click()  # saves the half-matched question
+    expect(_question(page, 7)).to_be_visible()
+    expect(bar.get_by_text("Answered: 0 of 7")).to_be_visible()
+    # ordering: a position used twice is not an answer
+    for item, position in (("Describe", "1"), ("Express", "2"), ("Specify", "2")):
+        page.get_by_label(item, exact=True).select_option(position)
+    page.get_by_label("Consequences", exact=True).select_option("4")
+    expect(bar.get_by_text("Answered: 0 of 7")).to_be_visible()
+    page.get_by_label("Specify", exact=True).select_option("3")
+    expect(bar.get_by_text("Answered: 1 of 7")).to_be_visible()

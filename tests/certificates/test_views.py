@@ -218,6 +218,10 @@ def test_trainer_of_the_cohort_revokes_from_the_verify_page(client, make_user, h
     assert services.get_by_code(certificate.code).status == "revoked"
     page = client.get(response.headers["Location"]).get_data(as_text=True)
     assert "Assessment not valid" in page
+    # the history names each event; the code stays in the title
+    history = page.split('id="history-title"')[1].split("</section>")[0]
+    assert 'title="certificate.revoke"' in history and "Certificate revoked</span>" in history
+    assert "Certificate issued</span>" in history and "<code>" not in history
 
 
 def test_others_cannot_revoke(app, make_user, holder, certificate):

@@ -192,3 +192,40 @@ def test_the_insight_snapshot_is_reused_until_a_member_acts(client, login, train
     bob = member(full_name="Bob", email="bob@example.test")  # joining changes it too
     quiz_attempt(bob, "01-intro", WRONG)
     assert "1/2" in client.get(url).get_data(as_text=True)
+
+
+def test_one_pass_summary_agrees_with_the_standings_row_by_row(trainer, course, two_cohorts):
+    """The counts and both histograms come from one aggregate query: the same figures as
+    counting the standings in Python (band edges included) and as each filter's own count."""
+    from cohorts.charts import bin_counts
+
+    _small, large = two_cohorts
+    standings.refresh(large, course)
+    ids = [m.user_id for m in large.members]
+    edges = [0.0, 19.99, 20.0, 60.0, 99.99, 100.0]  # each on or next to a band's edge
+    for user_id, value in zip(ids, edges, strict=False):
+        db.session.execute(
+            update(LearnerStanding)
+            .where(LearnerStanding.user_id == user_id, LearnerStanding.course_slug == SLUG)
+            .values(percent=value, quiz_average=value)
+        )
+    db.session.commit()
+    rows = db.session.scalars(select(LearnerStanding).where(LearnerStanding.user_id.in_(ids))).all()
+    rules = standings.conditions(large, utcnow(), 14)
+    found = standings.summary(large, course, rules)
+    assert found.stale == 0 and found.counts["learners"] == 200
+    assert found.progress_bands == bin_counts(r.percent for r in rows)
+    assert found.score_bands == bin_counts(
+        r.quiz_average for r in rows if r.quiz_average is not None
+    )
+    assert found.counts["completed"] == sum(r.complete for r in rows)
+    assert found.counts["not_started"] == sum(r.last_activity is None for r in rows)
+    for show in standings.FILTER_KEYS:
+        _ids, counted = standings.page_of_ids(
+            large, course, rules, sort="name", show=show, page=1, per_page=50
+        )
+        assert found.matching(show) == counted, show
+    bump(db.session.connection(), {(ids[0], SLUG)})  # a learner acts: one standing is stale
+    db.session.commit()
+    assert standings.summary(large, course, rules).stale == 1
+    assert standings.fresh_summary(large, course, rules).stale == 0

@@ -145,4 +145,4 @@ def test_empty_certificates_page_links_the_page_it_mentions(client, member, cour
     assert AuthActions(client).login(learner.email).status_code == 302
     page = client.get("/certificates").get_data(as_text=True)
     assert "Vous n’avez pas encore de certificat." in page
-    assert "« Mon parcours »" in page and 'href="/dashboard"' in page
+    assert "«\u00a0Mon parcours\u00a0»" in page and 'href="/dashboard"' in page

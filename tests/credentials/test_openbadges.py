@@ -262,11 +262,11 @@ def test_french_certificates_get_french_criteria() -> None:
     assert achievement.criteria.splitlines() == [
         "12,5 heures de formation.",
         "",
-        "Pour obtenir ce certificat, la personne a :",
-        "- suivi les 2 modules : Le métier; La posture ;",
-        "- réussi les quiz de 1 modules (seuil de réussite : 70 %).",
+        "Pour obtenir ce certificat, la personne a\u00a0:",
+        "- suivi les 2 modules\u00a0: Le métier; La posture\u00a0;",
+        "- réussi les quiz de 1 modules (seuil de réussite\u00a0: 70\u00a0%).",
         "",
-        "Compétences évaluées : Écoute active.",
+        "Compétences évaluées\u00a0: Écoute active.",
     ]
     assert achievement.score_label == "Résultat global"
 

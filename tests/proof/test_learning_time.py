@@ -253,3 +253,29 @@ def test_the_module_page_loads_the_ping_script(client, member, login):
     login(member())
     page = client.get(f"/courses/{SLUG}/01-intro").get_data(as_text=True)
     assert "js/learning-ping.js" in page and f'data-ping-url="/proof/ping/{SLUG}/01-intro"' in page
+
+
+def test_a_reread_within_the_window_writes_nothing_and_a_page_between_counts(
+    clock, client, member, login
+):
+    """The module page reads the repeat check in its own query (courses.reading): a re-read
+    within a minute writes no event, a re-read after another page or after the window does."""
+    learner = member()
+    login(learner)
+    page = f"/courses/{SLUG}/01-intro"
+    clock(0)
+    assert client.get(page).status_code == 200
+    clock(0.25)
+    assert client.get(page).status_code == 200  # a reload: the same latest event
+    clock(0.5)
+    assert client.get(f"/courses/{SLUG}").status_code == 200  # the course page between
+    clock(0.75)
+    assert client.get(page).status_code == 200  # no longer the latest event: written
+    clock(2)
+    assert client.get(page).status_code == 200  # past the window: written
+    assert [(e.activity, e.key, e.at) for e in _events(learner)] == [
+        ("module", "01-intro", T0),
+        ("course", "", T0 + timedelta(minutes=0.5)),
+        ("module", "01-intro", T0 + timedelta(minutes=0.75)),
+        ("module", "01-intro", T0 + timedelta(minutes=2)),
+    ]

@@ -8,6 +8,7 @@ import re
 from datetime import timedelta
 
 from quizzes.forms import label_html
+from quizzes.model import Question
 from quizzes.steps import answered_ids, is_answered, parse_step
 from tests.quizzes import test_views
 from tests.quizzes.course_factory import KEY
@@ -21,10 +22,32 @@ def _attempt_url(course, attempt) -> str:
     return quiz_url(course, f"/attempts/{attempt.id}")
 
 
+def _question(id_: str, type_: str, **fields) -> Question:
+    return Question(id=id_, type=type_, prompt="", prompt_html="", **fields)
+
+
+MATCHING = _question("m", "matching", pairs=(("a", "1"), ("b", "2"), ("c", "3")))
+ORDERING = _question("o", "ordering", items=("w", "x", "y"))
+
+
 def test_is_answered_tells_blank_from_given():
     assert not any(is_answered(v) for v in (None, "", "  ", [], {}, [None, None]))
     assert all(is_answered(v) for v in (0, False, True, "x", [2], {"0": 1}, [None, 3]))
-    assert answered_ids(["a", "b", "c"], {"a": 0, "b": None}) == {"a"}
+    single = _question("a", "single")
+    assert answered_ids([single, _question("b", "numeric")], {"a": 0, "b": None}) == {"a"}
+
+
+def test_matching_and_ordering_count_only_when_every_item_is_set():
+    """One dropdown of a matching (or ordering) question set is not an answer yet."""
+    assert not is_answered({"0": 2}, MATCHING)
+    assert not is_answered({"0": 2, "1": 0}, MATCHING)
+    assert is_answered({"0": 2, "1": 0, "2": 1}, MATCHING)
+    assert not any(is_answered(v, MATCHING) for v in (None, {}, [1, 2, 0]))
+    assert not is_answered([None, 2, None], ORDERING)
+    assert not is_answered([1, 2], ORDERING)
+    assert is_answered([1, 2, 0], ORDERING)
+    answers = {"m": {"0": 2}, "o": [2, 0, 1]}
+    assert answered_ids([MATCHING, ORDERING], answers) == {"o"}
 
 
 def test_parse_step_clamps_and_never_fails():
@@ -109,6 +132,38 @@ def test_review_lists_the_unanswered_and_submit_grades_the_draft(client, learner
     client.post(_attempt_url(course, attempt) + "/submit")
     db.session.refresh(attempt)
     assert attempt.submitted_at is not None and 0 < attempt.percent < 100
+
+
+def test_a_half_matched_question_is_still_unanswered_on_the_page_and_the_review(client, learner):
+    user, course = learner()
+    attempt = start(client, course)
+    position = next(i for i, e in enumerate(attempt.questions, 1) if e["id"] == "watch")
+    half = {"capital": 0, "watch": {"0": KEY["watch"]["0"]}}
+    client.post(_attempt_url(course, attempt), data=form_for(attempt, course, half))
+    db.session.refresh(attempt)
+    assert attempt.answers["watch"] == {"0": KEY["watch"]["0"]}  # what was chosen is kept
+    html = client.get(_attempt_url(course, attempt)).get_data(as_text=True)
+    assert "Answered: 1 of 7" in html
+    assert f'id="question-{position}" data-question="matching"' in html
+    review = client.get(_attempt_url(course, attempt) + "/review").get_data(as_text=True)
+    unanswered = review.split('class="panel quiz-unanswered"')[1].split("</section>")[0]
+    assert f"?q={position}#question-{position}" in unanswered
+    assert "6 questions are not answered yet" in review
+
+    client.post(_attempt_url(course, attempt), data=form_for(attempt, course, half | KEY))
+    html = client.get(_attempt_url(course, attempt) + "/review").get_data(as_text=True)
+    assert "You have answered all 7 questions." in html
+
+
+def test_the_french_review_puts_a_no_break_space_before_its_colons(client, learner):
+    user, course = learner()
+    user.language = "fr"
+    db.session.commit()
+    attempt = start(client, course)
+    html = client.get(_attempt_url(course, attempt) + "/review").get_data(as_text=True)
+    assert '<html lang="fr"' in html
+    assert re.search(r"Question 1</a>\u00a0: <span", html)
+    assert not re.search(r"</a>: <span", html)
 
 
 def test_all_answered_review_says_so(client, learner):

@@ -10,6 +10,7 @@ from __future__ import annotations
 import fnmatch
 import functools
 import os
+import re
 import tempfile
 from pathlib import Path
 
@@ -220,3 +221,58 @@ def test_french_plural_forms(app):
     assert zero == singular % {"num": 0}
     assert many == plural % {"num": 12}
     assert zero != many.replace("12", "0")
+
+
+# --- (e) French typography -------------------------------------------------------------------
+
+#: A plain space where French puts a no-break one (U+00A0, or the narrow U+202F): before
+#: ``: ; ! ? »`` and a percent sign, after ``«``. A phone would otherwise break the line there.
+#: The rule of tests/content/test_french_edition.py, for the interface's strings.
+PLAIN_SPACE = re.compile(r"(?<=\S) (?=[:;!?»]|%%|%(?![(a-z]))|« ")
+#: Templates that print French as it is written (the bilingual training documents).
+FRENCH_TEMPLATES = ("_print_macros.html", "attestation_print.html", "realisation_print.html")
+
+
+def test_french_strings_keep_their_punctuation_on_the_line():
+    problems = []
+    for message in read_catalogue():
+        if not message.id:  # the header (its Plural-Forms is C, not French)
+            continue
+        strings = message.string if isinstance(message.string, tuple) else (message.string,)
+        problems += [f"{message.id!r}: {s!r}" for s in strings if PLAIN_SPACE.search(s)]
+    assert not problems, "use U+00A0 (no-break space):\n" + "\n".join(problems)
+
+
+@pytest.mark.parametrize("name", FRENCH_TEMPLATES)
+def test_french_templates_keep_their_punctuation_on_the_line(name):
+    text = (ROOT / "templates" / "proof" / name).read_text(encoding="utf-8")
+    text = re.sub(r"\{\{.*?\}\}|\{%.*?%\}", "x", text)  # an expression prints a word
+    lines = [line.strip() for line in text.splitlines() if PLAIN_SPACE.search(line)]
+    assert not lines, "use &nbsp; before : ; ! ? » and after «:\n" + "\n".join(lines)
+
+
+def test_the_typography_rule_finds_plain_spaces():
+    assert PLAIN_SPACE.search("Base : le contrat") and PLAIN_SPACE.search("20 %%")
+    assert PLAIN_SPACE.search("« Mon parcours") and PLAIN_SPACE.search("Terminé ?")
+    assert not PLAIN_SPACE.search("Base\u00a0: %(name)s, 20\u00a0%%, «\u00a0oui\u00a0», ok\u202f?")
+
+
+#: ": " typed after an expression or a closing tag in a template: in French the colon needs its
+#: no-break space, so templates write ``{{ colon() }}`` there (": " or "\u00a0: ").
+BARE_COLON = re.compile(r"(\}\}|%\}|</a>|</strong>|</span>): ")
+
+
+def test_templates_write_the_colon_after_a_label_with_colon():
+    found = [
+        f"{path.relative_to(ROOT)}:{number}"
+        for path in sorted((ROOT / "templates").rglob("*.html"))
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        if BARE_COLON.search(line)
+    ]
+    assert not found, "write {{ colon() }} instead of ': ':\n" + "\n".join(found)
+
+
+def test_colon_follows_the_interface_language(client, login_as):
+    login_as("learner", language="fr")
+    html = client.get("/account").get_data(as_text=True)
+    assert f"{french('Email')}\u00a0: <strong>" in html
