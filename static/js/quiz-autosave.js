@@ -59,6 +59,7 @@
   if (form) {
     form.addEventListener("change", count);
     form.addEventListener("input", count);
+    count(); // answers given before this deferred script ran (a slow phone) count too
   }
   if (!form || !window.fetch || !window.FormData) return;
   var status = document.getElementById("autosave-status");
@@ -107,10 +108,31 @@
     timer = window.setTimeout(save, DELAY);
   }
 
+  // A field that differs from what the server sent was changed before this script ran.
+  function changedBeforeLoad() {
+    var fields = form.elements;
+    for (var i = 0; i < fields.length; i++) {
+      var field = fields[i];
+      if (field.type === "radio" || field.type === "checkbox") {
+        if (field.checked !== field.defaultChecked) return true;
+      } else if (field.tagName === "SELECT") {
+        var sent = 0; // with no option marked selected, a select shows its first
+        for (var k = 0; k < field.options.length; k++) {
+          if (field.options[k].defaultSelected) { sent = k; break; }
+        }
+        if (field.selectedIndex !== sent) return true;
+      } else if (field.type !== "hidden" && "defaultValue" in field && field.value !== field.defaultValue) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   form.addEventListener("change", schedule);
   form.addEventListener("input", schedule);
   form.addEventListener("submit", function () {
     if (timer) { window.clearTimeout(timer); timer = null; }
   });
+  if (changedBeforeLoad()) schedule();
 
 })();

@@ -289,3 +289,31 @@ def test_the_live_count_waits_for_every_pair_of_a_matching_question(page, live_s
     expect(bar.get_by_text("Answered: 0 of 7")).to_be_visible()
     page.get_by_label("Specify", exact=True).select_option("3")
     expect(bar.get_by_text("Answered: 1 of 7")).to_be_visible()
+
+
+def test_an_answer_given_before_the_script_runs_is_counted_and_saved(page, learner):
+    """On a slow phone a learner can answer before the deferred script has run: the script
+    counts what is already filled in and saves it, not only what changes afterwards."""
+    held = []
+
+    def hold_first(route) -> None:  # the first request for the script waits to be released
+        if held:
+            route.continue_()
+        else:
+            held.append(route)
+
+    page.route("**/js/quiz-autosave.js", hold_first)
+    _log_in_and_start(page, learner)
+    page.get_by_label("Paris").check()
+    for _ in range(300):  # the browser asks for the script while parsing the page
+        if held:
+            break
+        page.wait_for_timeout(100)
+    assert held, "the page never asked for quiz-autosave.js"
+    held[0].continue_()
+    bar = page.locator("#quiz-bar")
+    expect(bar.get_by_text("Answered: 1 of 7")).to_be_visible()
+    page.locator("#autosave-status").get_by_text("Saved at").wait_for(timeout=15_000)
+    page.reload()
+    expect(page.get_by_label("Paris")).to_be_checked()
+    expect(bar.get_by_text("Answered: 1 of 7")).to_be_visible()
