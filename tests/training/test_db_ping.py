@@ -12,9 +12,14 @@ from sqlalchemy import create_engine, text
 from training.db_ping import install_idle_ping
 
 URL = os.environ.get("TEST_DATABASE_URL", "")
-pytestmark = pytest.mark.skipif(
-    not URL.startswith("postgresql"), reason="needs TEST_DATABASE_URL on PostgreSQL"
-)
+# PostgreSQL's pool only: `make test` runs these in its PostgreSQL pass and deselects them in
+# the SQLite one (-m "not postgres"), so nothing is skipped there under CI=true.
+pytestmark = [
+    pytest.mark.postgres,
+    pytest.mark.skipif(
+        not URL.startswith("postgresql"), reason="needs TEST_DATABASE_URL on PostgreSQL"
+    ),
+]
 
 
 @pytest.fixture
