@@ -12,11 +12,12 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, Integer, and_, cast, delete, func, select, true
+from sqlalchemy import ColumnElement, Integer, cast, delete, func, select, true
 from sqlalchemy.exc import IntegrityError
 
 from cohorts.insight_models import GradedAnswer, InsightSnapshot
 from cohorts.standing_models import LearnerStanding
+from cohorts.standings import over_members
 from courses.catalogue import Course
 from courses.roleplay import Choice, Node, Scenario
 from courses.roleplay_models import RoleplayRun
@@ -120,22 +121,12 @@ def build(cohort: Cohort, course: Course) -> Insight:
 def _fingerprint(cohort: Cohort, course: Course) -> tuple[int, str]:
     """(members, a fingerprint of the members and their standing generations): any attempt,
     run, progress or grant a member writes bumps a generation and so changes it."""
-    count, ids, generations = db.session.execute(
-        select(
-            func.count(),
-            func.coalesce(func.sum(CohortMember.user_id), 0),
-            func.coalesce(func.sum(func.coalesce(LearnerStanding.generation, 0)), 0),
-        )
-        .select_from(CohortMember)
-        .outerjoin(
-            LearnerStanding,
-            and_(
-                LearnerStanding.user_id == CohortMember.user_id,
-                LearnerStanding.course_slug == course.slug,
-            ),
-        )
-        .where(CohortMember.cohort_id == cohort.id)
-    ).one()
+    totals = select(
+        func.count(),
+        func.coalesce(func.sum(CohortMember.user_id), 0),
+        func.coalesce(func.sum(func.coalesce(LearnerStanding.generation, 0)), 0),
+    )
+    count, ids, generations = db.session.execute(over_members(totals, cohort, course)).one()
     return int(count), f"{count}:{ids}:{generations}"
 
 

@@ -238,12 +238,11 @@ def conditions(cohort: Cohort, now: datetime, at_risk_days: int) -> Conditions:
     )
 
 
-def members(cohort: Cohort, course: Course) -> Select[Any]:
-    """Members joined to their standing and account (the base of every query below)."""
+def over_members(query: Select[Any], cohort: Cohort, course: Course) -> Select[Any]:
+    """``query`` over the cohort's members, each joined to their standing on ``course`` (its
+    columns NULL for a member who has none yet)."""
     return (
-        select()
-        .select_from(CohortMember)
-        .join(User, User.id == CohortMember.user_id)
+        query.select_from(CohortMember)
         .outerjoin(
             LearnerStanding,
             and_(
@@ -253,6 +252,11 @@ def members(cohort: Cohort, course: Course) -> Select[Any]:
         )
         .where(CohortMember.cohort_id == cohort.id)
     )
+
+
+def members(cohort: Cohort, course: Course) -> Select[Any]:
+    """Members joined to their standing and account (the base of every query below)."""
+    return over_members(select(), cohort, course).join(User, User.id == CohortMember.user_id)
 
 
 def _as_int(expression: ColumnElement[bool]) -> ColumnElement[int]:
@@ -317,17 +321,8 @@ def summary(cohort: Cohort, course: Course, rules: Conditions) -> Summary:
     for prefix, column in bands.items():
         for index, within in enumerate(_bands(column)):
             columns[f"{prefix}{index}"] = _as_int(within)
-    query = (
-        select(*(value.label(name) for name, value in columns.items()))
-        .select_from(CohortMember)
-        .outerjoin(
-            LearnerStanding,
-            and_(
-                LearnerStanding.user_id == CohortMember.user_id,
-                LearnerStanding.course_slug == course.slug,
-            ),
-        )
-        .where(CohortMember.cohort_id == cohort.id)
+    query = over_members(
+        select(*(value.label(name) for name, value in columns.items())), cohort, course
     )
     row = {key: int(value or 0) for key, value in db.session.execute(query).one()._mapping.items()}
     return Summary(
