@@ -14,13 +14,12 @@ import csv
 import io
 from dataclasses import dataclass, field
 
-import email_validator
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-import training.forms  # noqa: F401 - lets email-validator accept the reserved .test domain
 from cohorts.membership import invite, mail_invitation
 from training.accounts import normalise_email, send_token_mail
+from training.email_check import email_validator_module
 from training.extensions import db
 from training.models import Cohort, TokenPurpose, User
 from training.text_safety import MESSAGE as UNSAFE_NAME_MESSAGE
@@ -75,6 +74,7 @@ def _is_header(cells: list[str]) -> bool:
 
 
 def _valid_email(raw: str) -> str | None:
+    email_validator = email_validator_module()
     try:
         info = email_validator.validate_email(raw, check_deliverability=False)
     except email_validator.EmailNotValidError:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import email_validator
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
@@ -14,18 +13,23 @@ from wtforms import (
     SelectField,
     StringField,
 )
-from wtforms.validators import DataRequired, Email, EqualTo, Length, ValidationError
+from wtforms.validators import DataRequired, EqualTo, Length, ValidationError
+from wtforms.validators import Email as WTFormsEmail
 
+from training.email_check import email_validator_module
 from training.models import ROLES
 from training.passwords import MAX_LENGTH, MIN_LENGTH
 from training.text_safety import MESSAGE as UNSAFE_NAME_MESSAGE
 from training.text_safety import unprintable_characters, unprintable_message, unsafe_characters
 
-# The demo and test accounts use the reserved ".test" domain (RFC 2606); let the validator
-# accept it (email-validator documents editing this list).
-email_validator.SPECIAL_USE_DOMAIN_NAMES = [
-    name for name in email_validator.SPECIAL_USE_DOMAIN_NAMES if name != "test"
-]
+
+class Email(WTFormsEmail):
+    """WTForms' email check, with email-validator imported (and told to accept the reserved
+    ".test" domain) on the first check rather than at start-up (training.email_check)."""
+
+    def __call__(self, form: FlaskForm, field: EmailField) -> None:
+        email_validator_module()
+        super().__call__(form, field)
 
 
 class SafeName:

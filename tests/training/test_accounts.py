@@ -78,6 +78,14 @@ def test_create_user_rejects_duplicate_email(app, make_user):
         accounts.create_user("DUP@example.test", display_name="x", password=PASSWORD, verified=True)
 
 
+@pytest.mark.parametrize("email", ["not-an-address", "two@@example.test", "a@localhost"])
+def test_registration_checks_the_address(client, email):
+    # email-validator is imported on the first check (training.email_check): the check runs.
+    response = register(client, email=email)
+    assert b"Check your inbox" not in response.data
+    assert accounts.find_user_by_email(email) is None
+
+
 @pytest.mark.parametrize("password", ["short", "x" * 129])
 def test_password_length_rules(client, password):
     response = register(client, password=password)

@@ -42,11 +42,11 @@ print(sorted(name for name in NOT_FOR_PAGES if name in sys.modules))
 """
 #: What serving a page never needs: the PDF engine and its QR codes, migrations, the task
 #: queue (Huey imports the Redis and PostgreSQL drivers), JOSE signing (and cryptography),
-#: the command-line modules.
+#: the command-line modules, the address checker (email-validator: a form posting an address).
 NOT_FOR_PAGES = (
     "weasyprint", "segno", "alembic", "flask_migrate", "huey", "redis", "psycopg", "joserfc",
     "cryptography", "training.cli", "quizzes.cli", "certificates.cli", "courses.cli",
-    "credentials.cli",
+    "credentials.cli", "email_validator",
 )  # fmt: skip
 #: ...and, the course read from the content cache (a second process), what parses content.
 NOT_FROM_THE_CACHE = ("markdown", "jsonschema", "referencing")
