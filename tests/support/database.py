@@ -69,3 +69,21 @@ def empty_all_tables(db) -> None:  # noqa: ANN001 - the Flask-SQLAlchemy extensi
         for table in tables:
             db.session.execute(delete(table))
     db.session.commit()
+
+
+def sqlite_without_fsync() -> None:
+    """Test SQLite files skip the fsync at each commit (``PRAGMA synchronous = OFF``).
+
+    A test database lives in a temporary folder and is thrown away at the end of the run, so
+    surviving a power cut is not a property it needs; the suite commits thousands of times and
+    each commit otherwise waits for the disk. Constraints, transactions and locking are the same:
+    only the wait for the disk goes."""
+    from sqlalchemy import event
+    from sqlalchemy.engine import Engine
+
+    @event.listens_for(Engine, "connect")
+    def _no_fsync(dbapi_connection, _record) -> None:  # noqa: ANN001 - a DBAPI connection
+        if type(dbapi_connection).__module__.startswith("sqlite3"):
+            cursor = dbapi_connection.cursor()
+            cursor.execute("PRAGMA synchronous = OFF")
+            cursor.close()
