@@ -351,7 +351,8 @@ def page_of_ids(
 ) -> tuple[list[int], int]:
     """One page of member ids in the order asked (a page past the end: the last one), and how
     many members match the filter (counted here unless ``total`` is given: the
-    ``Summary.matching`` of the same filter)."""  # fmt: skip
+    ``Summary.matching`` of the same filter). Pages in the second half are read from the end
+    (see below); ``?page=N`` links stay plain numbers, with no cursor."""  # fmt: skip
     query = members(cohort, course)
     if show == "at_risk":
         query = query.where(rules.at_risk)
