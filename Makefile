@@ -12,7 +12,9 @@ WORKER_THREADS ?= 2
 PYTEST_WORKERS ?= auto
 # Each test process compiles the code and rewrites the tests' asserts; with bytecode kept in
 # __pycache__ (git-ignored) the next process loads it: half the CPU of collecting the suite.
-PYTEST := env -u PYTHONDONTWRITEBYTECODE $(BIN)/python -m pytest -p no:cacheprovider -n $(PYTEST_WORKERS)
+# --dist worksteal: a process that runs out of tests takes some of the other's, so a few long
+# tests (the browser journeys) near the end do not leave one core idle.
+PYTEST := env -u PYTHONDONTWRITEBYTECODE $(BIN)/python -m pytest -p no:cacheprovider -n $(PYTEST_WORKERS) --dist worksteal
 
 .PHONY: run worker test test-sqlite test-postgres serve bench lint format translations extract-messages check-content clean
 

@@ -22,7 +22,7 @@ from flask_migrate import upgrade
 from werkzeug.test import TestResponse
 
 from tests.support import routing_cache
-from tests.support.database import empty_all_tables, test_database_url
+from tests.support.database import commits_without_fsync, empty_all_tables, test_database_url
 from training import create_app
 from training.extensions import db
 
@@ -30,6 +30,7 @@ ROOT = Path(__file__).resolve().parent.parent
 IN_CI = os.environ.get("CI") == "true"
 PASSWORD = "correct horse battery"
 routing_cache.install()  # each test's app reuses the URL builders compiled for the first one
+commits_without_fsync()
 
 
 @pytest.fixture(scope="session")

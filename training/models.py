@@ -12,6 +12,7 @@ from sqlalchemy import (
     Date,
     DateTime,
     ForeignKey,
+    Index,
     Integer,
     String,
     Table,
@@ -128,7 +129,12 @@ class Cohort(db.Model):
 
 class CohortMember(db.Model):
     __tablename__ = "cohort_members"
-    __table_args__ = (UniqueConstraint("cohort_id", "user_id"),)
+    __table_args__ = (
+        UniqueConstraint("cohort_id", "user_id"),
+        # Covers what the dashboard's summary and pages read of each member (issue 19): one
+        # index range per cohort, no table row per member.
+        Index("ix_cohort_members_cohort_user_joined", "cohort_id", "user_id", "joined_at"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     cohort_id: Mapped[int] = mapped_column(ForeignKey("cohorts.id", ondelete="CASCADE"))

@@ -121,14 +121,21 @@ def session_cookie(world: World, role: str, server: str) -> list[dict[str, objec
     return [{"name": name, "value": cookie.value, "url": server}]
 
 
+@pytest.mark.parametrize("language", LANGUAGES)
+@pytest.mark.parametrize("javascript", JAVASCRIPT, ids=("javascript", "no-javascript"))
 def test_every_page_in_chromium_axe_with_javascript_vnu_with_and_without(
     browser,
     world: World,  # noqa: F811
     pages: list[Page],
     server: str,
+    javascript: bool,
+    language: str,
 ) -> None:
     """Each page with JavaScript on (axe-core, and vnu on the DOM) and off (vnu on the DOM only:
-    axe cannot run there, see the module's docstring), at 360 and 1280 px, in both languages."""
+    axe cannot run there, see the module's docstring), at 360 and 1280 px, in one language.
+
+    One test per JavaScript setting and language, so that pytest-xdist spreads the four across
+    its processes (one test doing all of them was the suite's longest chain)."""
     html_check.require_checker()
     shown: dict[str, str] = {}
     for page in pages:
@@ -140,41 +147,41 @@ def test_every_page_in_chromium_axe_with_javascript_vnu_with_and_without(
     failures = []
     documents: dict[str, str] = {}
     SHOTS.mkdir(parents=True, exist_ok=True)
-    for javascript in JAVASCRIPT:
-        setting = "JavaScript on" if javascript else "JavaScript off"
-        for language in LANGUAGES:
-            set_language(world, language)
-            for width in WIDTHS:
-                for role, paths in by_role.items():
-                    context = browser.new_context(
-                        base_url=server,
-                        viewport={"width": width, "height": 800},
-                        locale="fr-FR" if language == "fr" else "en-GB",
-                        java_script_enabled=javascript,
-                    )
-                    context.set_default_timeout(30_000)
-                    context.add_cookies(session_cookie(world, role, server))
-                    tab = context.new_page()
-                    try:
-                        for path in paths:
-                            tab.goto(path)
-                            expect(tab.locator("html")).to_have_attribute("lang", language)
-                            if path in SHOT_PATHS:  # a few pages to look at (not compared)
-                                name = path.strip("/").replace("/", "-") or "home"
-                                suffix = "" if javascript else "-nojs"
-                                shot = SHOTS / f"{name}-{language}-{width}{suffix}.png"
-                                tab.screenshot(path=str(shot))
-                            if width == WIDTHS[0]:  # the DOM does not depend on the width
-                                key = f"{path} as {role} ({language}, {setting})"
-                                documents[key] = tab.content()
-                            if javascript:
-                                where = f"{path} as {role} ({language}, {width} px)"
-                                failures += [f"{where}: {v}" for v in axe_violations(tab)]
-                    finally:
-                        context.close()
-    set_language(world, "en")
+    setting = "JavaScript on" if javascript else "JavaScript off"
+    set_language(world, language)
+    try:
+        for width in WIDTHS:
+            for role, paths in by_role.items():
+                context = browser.new_context(
+                    base_url=server,
+                    viewport={"width": width, "height": 800},
+                    locale="fr-FR" if language == "fr" else "en-GB",
+                    java_script_enabled=javascript,
+                )
+                context.set_default_timeout(30_000)
+                context.add_cookies(session_cookie(world, role, server))
+                tab = context.new_page()
+                try:
+                    for path in paths:
+                        tab.goto(path)
+                        expect(tab.locator("html")).to_have_attribute("lang", language)
+                        if path in SHOT_PATHS:  # a few pages to look at (not compared)
+                            name = path.strip("/").replace("/", "-") or "home"
+                            suffix = "" if javascript else "-nojs"
+                            shot = SHOTS / f"{name}-{language}-{width}{suffix}.png"
+                            tab.screenshot(path=str(shot))
+                        if width == WIDTHS[0]:  # the DOM does not depend on the width
+                            key = f"{path} as {role} ({language}, {setting})"
+                            documents[key] = tab.content()
+                        if javascript:
+                            where = f"{path} as {role} ({language}, {width} px)"
+                            failures += [f"{where}: {v}" for v in axe_violations(tab)]
+                finally:
+                    context.close()
+    finally:
+        set_language(world, "en")
     assert not failures, f"{len(failures)} axe violations:\n" + "\n".join(failures)
-    assert any("JavaScript off" in key for key in documents)
+    assert documents
     errors = html_check.check_documents(documents)
     details = "\n".join(str(e) for e in errors)
     failing = sorted({e.page for e in errors})

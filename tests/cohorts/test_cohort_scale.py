@@ -229,3 +229,44 @@ def test_one_pass_summary_agrees_with_the_standings_row_by_row(trainer, course, 
     db.session.commit()
     assert standings.summary(large, course, rules).stale == 1
     assert standings.fresh_summary(large, course, rules).stale == 0
+
+
+def test_pages_near_the_end_are_read_backwards_and_agree(trainer, course):
+    """A page nearer the end is read in the reversed order with the small OFFSET (the last page
+    costs what the first does); every sort and filter, page by page from either end, gives the
+    rows of one whole-cohort page in the same order, ties in name included."""
+    cohort = _cohort_of(trainer, 30)
+    for member in cohort.members[:6]:  # same names: only the email and the id tell them apart
+        member.user.full_name = "Same Name"
+    db.session.commit()
+    standings.refresh(cohort, course)
+    rules = standings.conditions(cohort, utcnow(), 14)
+    for sort in standings.SORT_KEYS:
+        for show in standings.FILTER_KEYS:
+            whole, total = standings.page_of_ids(
+                cohort, course, rules, sort=sort, show=show, page=1, per_page=200
+            )
+            assert len(whole) == total
+            paged: list[int] = []
+            for page in range(1, -(-total // 7) + 1):
+                ids, _ = standings.page_of_ids(
+                    cohort, course, rules, sort=sort, show=show, page=page, per_page=7
+                )
+                paged += ids
+            assert paged == whole, (sort, show)
+    statements: list[str] = []
+
+    def record(conn, cursor, statement, *args):  # noqa: ANN001, ANN002
+        statements.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", record)
+    try:
+        for page in (1, 5):  # of 5: the first forwards, the last backwards
+            standings.page_of_ids(
+                cohort, course, rules, sort="name", show="all", page=page, per_page=7
+            )
+    finally:
+        event.remove(db.engine, "before_cursor_execute", record)
+    forwards, backwards = (s.split("ORDER BY")[1] for s in statements if "ORDER BY" in s)
+    assert "lower(users.full_name) DESC" not in forwards
+    assert "lower(users.full_name) DESC" in backwards

@@ -69,3 +69,28 @@ def empty_all_tables(db) -> None:  # noqa: ANN001 - the Flask-SQLAlchemy extensi
         for table in tables:
             db.session.execute(delete(table))
     db.session.commit()
+
+
+def commits_without_fsync() -> None:
+    """Test databases skip the wait for the disk at each commit: ``PRAGMA synchronous = OFF`` on
+    SQLite, ``synchronous_commit = off`` on PostgreSQL (for this test process's connections).
+
+    A test database is thrown away at the end of the run, so surviving a power cut is not a
+    property it needs; the suite commits thousands of times and each commit otherwise waits for
+    an fsync. Constraints, transactions, isolation and locking are unchanged: only that wait
+    goes (on PostgreSQL a commit is still atomic and visible to every other session at once)."""
+    from sqlalchemy import event
+    from sqlalchemy.engine import Engine
+
+    @event.listens_for(Engine, "connect")
+    def _no_fsync(dbapi_connection, _record) -> None:  # noqa: ANN001 - a DBAPI connection
+        module = type(dbapi_connection).__module__
+        if module.startswith("sqlite3"):
+            cursor = dbapi_connection.cursor()
+            cursor.execute("PRAGMA synchronous = OFF")
+            cursor.close()
+        elif module.startswith("psycopg"):
+            autocommit = dbapi_connection.autocommit
+            dbapi_connection.autocommit = True  # a plain SET, not undone by a rollback
+            dbapi_connection.execute("SET synchronous_commit = off")
+            dbapi_connection.autocommit = autocommit
