@@ -81,7 +81,9 @@ def read_module(
     params: dict[str, Any] = {"user_id": user_id, "slug": slug, "stem": stem}
     for name in extras:
         params.update(READING_EXTRAS[name].params(now))
-    row = db.session.execute(_reading_statement(extras), params).first()
+    # On the session's connection (its transaction), not Session.execute: the ORM's execute
+    # path costs more than the query for a statement of plain columns.
+    row = db.session.connection().execute(_reading_statement(extras), params).first()
     if row is None:
         return None
     values = row._mapping
