@@ -43,6 +43,7 @@ from training.models import User
 from training.prefetch import PREFETCH
 from training.session_models import RememberToken, UserSession
 from training.timeutil import utcnow
+from training.user_read import attach_user, read_first, user_columns
 
 SESSION_KEY = "_sid"
 REMEMBER_COOKIE = "passerelle_remember"
@@ -149,7 +150,7 @@ def _user_statement(flags: tuple[str, ...], endpoint: str | None) -> Select[Any]
     and nothing on a page changes it."""
     statement = (
         select(
-            User,
+            *user_columns(),
             UserSession.id.label("session_id"),
             UserSession.remember_family,
             UserSession.last_seen_at,
@@ -180,13 +181,13 @@ def load_user(user_id: str) -> User | None:
     flags = tuple(USER_FLAGS)
     endpoint, extra = prefetch.for_this_request(int(ident), now)
     params = {"token_hash": _hash(token), **extra}
-    found = db.session.execute(_user_statement(flags, endpoint), params).first()
+    found = read_first(_user_statement(flags, endpoint), params)
     if found is None:
         return None
-    user = found[0]
+    values = found._mapping
     if (
-        user.id != int(ident)
-        or user.session_version != int(version)
+        values["user_id"] != int(ident)
+        or values["user_session_version"] != int(version)
         or found.ended_at is not None
         or found.expires_at <= now
         or found.last_seen_at <= now - _idle()
@@ -198,10 +199,10 @@ def load_user(user_id: str) -> User | None:
         )
         db.session.commit()
     g.passerelle_session = CurrentSession(found.session_id, found.remember_family)
-    g.passerelle_user_flags = {name: found._mapping[name] for name in flags}
+    g.passerelle_user_flags = {name: values[name] for name in flags}
     if endpoint is not None:
-        prefetch.keep(prefetch.Prefetched(endpoint, extra, found._mapping))
-    return user
+        prefetch.keep(prefetch.Prefetched(endpoint, extra, values))
+    return attach_user(values)
 
 
 def load_from_remember_cookie(req: Any) -> User | None:
