@@ -21,6 +21,7 @@ import os
 import threading
 import time
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 from flask import current_app
@@ -122,14 +123,21 @@ def course_folders(root: Path) -> list[Path]:
     )  # fmt: skip
 
 
+@lru_cache(maxsize=32)
+def _cache_key(courses_dir: str) -> str:
+    """The resolved COURSES_DIR, the key of its cache (resolving it walks the file system,
+    which cost more than the rest of a cached look-up: the module page asks on every request)."""
+    return str(Path(courses_dir).resolve())
+
+
 def get_catalogue(refresh: bool = False) -> Catalogue:
     """The catalogue for the app's COURSES_DIR (from the cache unless the files changed).
 
     ``refresh`` looks for changes now, whatever the once-per-second throttle says.
     """
-    root = Path(current_app.config["COURSES_DIR"])
+    setting = str(current_app.config["COURSES_DIR"])
     auto = current_app.config.get("CONTENT_AUTO_RELOAD", True)
-    key = str(root.resolve())
+    key = _cache_key(setting)
     now = time.monotonic()
     cache = _caches.get(key)
     if cache is not None and cache.catalogue is not None:
@@ -137,6 +145,7 @@ def get_catalogue(refresh: bool = False) -> Catalogue:
         if not stale:
             return cache.catalogue
     with _lock:
+        root = Path(setting)
         cache = _caches.setdefault(key, _Cache())
         folders = course_folders(root)
         versions = {folder.name: folder_version(folder) for folder in folders}
@@ -193,3 +202,4 @@ def clear_cache() -> None:
     """Forget every loaded course (tests; a deploy reloads anyway)."""
     with _lock:
         _caches.clear()
+        _cache_key.cache_clear()

@@ -6,20 +6,34 @@ A re-read of a module is the page learners open most; it used to cost an ORM que
 statement built once per set of extras, as plain rows. Features register a
 :class:`ReadingExtra` in :data:`READING_EXTRAS` at import (the dependency points from the
 feature to courses); the page leaves what was read in ``g.module_reading`` for their hooks.
+
+For a signed-in request of the module page the same columns join the user loader's query
+(training.prefetch), so a re-read costs one query in all; :func:`read_module` runs its own
+statement only when they were not read there.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
-from typing import Any
+from typing import Any, NamedTuple
 
-from sqlalchemy import Row, Select, bindparam, exists, select
+from sqlalchemy import Select, and_, bindparam, exists, select
 
 from courses.models import Enrolment, ModuleProgress
 from training.extensions import db
+from training.prefetch import PREFETCH, Prefetch, prefetched
+
+MODULE_ENDPOINT = "courses.module"
+PREFIX = "module_"  # of the columns' labels (they share the user loader's row)
+
+
+class ProgressRow(NamedTuple):
+    first_opened_at: datetime
+    last_opened_at: datetime
+    completed_at: datetime | None
 
 
 @dataclass(frozen=True)
@@ -49,42 +63,94 @@ class ReadingExtra:
 READING_EXTRAS: dict[str, ReadingExtra] = {}
 
 
-@cache
-def _reading_statement(extras: tuple[str, ...]) -> Select[Any]:
-    """The learner's progress row for a module, whether they are enrolled in its course and
-    the registered extras, in one query (built once per set of extras; plain columns, no ORM
-    object: the module page's hot path)."""
+def _columns(extras: tuple[str, ...]) -> list[Any]:
+    """The progress row's columns (``progress_id`` None: never opened), the enrolment and the
+    extras, of the bound parameters ``user_id``, ``slug`` and ``stem``."""
     progress, enrolments = ModuleProgress.__table__, Enrolment.__table__
     enrolled = exists().where(
         enrolments.c.user_id == bindparam("user_id"),
         enrolments.c.course_slug == bindparam("slug"),
     )
-    return select(
-        progress.c.first_opened_at,
-        progress.c.last_opened_at,
-        progress.c.completed_at,
-        enrolled.label("enrolled"),
-        *(READING_EXTRAS[name].clause().label(name) for name in extras),
-    ).where(
+    return [
+        progress.c.id.label(f"{PREFIX}progress_id"),
+        progress.c.first_opened_at.label(f"{PREFIX}first_opened_at"),
+        progress.c.last_opened_at.label(f"{PREFIX}last_opened_at"),
+        progress.c.completed_at.label(f"{PREFIX}completed_at"),
+        enrolled.label(f"{PREFIX}enrolled"),
+        *(READING_EXTRAS[name].clause().label(f"{PREFIX}{name}") for name in extras),
+    ]
+
+
+def _this_progress() -> Any:
+    progress = ModuleProgress.__table__
+    return and_(
         progress.c.user_id == bindparam("user_id"),
         progress.c.course_slug == bindparam("slug"),
         progress.c.module_stem == bindparam("stem"),
     )
 
 
+@cache
+def _reading_statement(extras: tuple[str, ...]) -> Select[Any]:
+    """The module page's own query (built once per set of extras; plain columns, no ORM
+    object: the module page's hot path)."""
+    return select(*_columns(extras)).where(_this_progress())
+
+
+def _join_reading(statement: Select[Any]) -> Select[Any]:
+    """The same columns added to the user loader's one-row query (a LEFT JOIN on the unique
+    progress row of the user, course and module)."""
+    extras = tuple(READING_EXTRAS)
+    return statement.outerjoin(ModuleProgress.__table__, _this_progress()).add_columns(
+        *_columns(extras)
+    )
+
+
+def _params(user_id: int, slug: str, stem: str, now: datetime) -> dict[str, Any]:
+    params: dict[str, Any] = {"user_id": user_id, "slug": slug, "stem": stem}
+    for extra in READING_EXTRAS.values():
+        params.update(extra.params(now))
+    return params
+
+
+def _prefetch_params(view_args: Mapping[str, Any], user_id: int, now: datetime) -> Any:
+    slug, stem = view_args.get("slug"), view_args.get("stem")
+    if not isinstance(slug, str) or not isinstance(stem, str):
+        return None
+    return _params(user_id, slug, stem, now)
+
+
+PREFETCH.setdefault(MODULE_ENDPOINT, Prefetch(_join_reading, _prefetch_params))
+
+
 def read_module(
     user_id: int, slug: str, stem: str, now: datetime
-) -> tuple[Row[Any], ModuleReading] | None:
-    """The progress row (``first_opened_at``, ``last_opened_at``, ``completed_at``) and what
-    was read with it; None when the user never opened the module."""
+) -> tuple[ProgressRow, ModuleReading] | None:
+    """The progress row and what was read with it; None when the user never opened the
+    module. Taken from the user loader's query when it read them for this very module."""
     extras = tuple(READING_EXTRAS)
-    params: dict[str, Any] = {"user_id": user_id, "slug": slug, "stem": stem}
-    for name in extras:
-        params.update(READING_EXTRAS[name].params(now))
-    row = db.session.execute(_reading_statement(extras), params).first()
-    if row is None:
+    found = prefetched(MODULE_ENDPOINT)
+    if found is not None and (found.params.get("user_id"), found.params.get("slug"),
+                              found.params.get("stem")) == (user_id, slug, stem):  # fmt: skip
+        values = found.values
+    else:
+        # On the session's connection (its transaction), not Session.execute: the ORM's
+        # execute path costs more than the query for a statement of plain columns.
+        row = (
+            db.session.connection()
+            .execute(_reading_statement(extras), _params(user_id, slug, stem, now))
+            .first()
+        )
+        if row is None:
+            return None
+        values = row._mapping
+    if values[f"{PREFIX}progress_id"] is None:
         return None
-    values = row._mapping
-    return row, ModuleReading(
-        user_id, slug, stem, bool(row.enrolled), {name: values[name] for name in extras}
+    progress = ProgressRow(
+        values[f"{PREFIX}first_opened_at"],
+        values[f"{PREFIX}last_opened_at"],
+        values[f"{PREFIX}completed_at"],
     )
+    enrolled = bool(values[f"{PREFIX}enrolled"])
+    read = {name: values[f"{PREFIX}{name}"] for name in extras}
+    return progress, ModuleReading(user_id, slug, stem, enrolled, read)

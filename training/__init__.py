@@ -73,6 +73,9 @@ def _init_extensions(app: Flask) -> None:
         default_translation_directories=str(ROOT_DIR / "translations"),
     )
     app.request_class = LocalisedRequest
+    from training.signed_cache import init_signed_cache
+
+    init_signed_cache(app)
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
     login_manager.login_message_category = "info"

@@ -36,8 +36,9 @@ from typing import Any
 from flask import current_app, g, render_template, request, session
 from flask_babel import get_locale
 from flask_login import current_user
-from flask_wtf.csrf import generate_csrf
 from markupsafe import escape
+
+from training.signed_cache import csrf_token
 
 DEFAULT_SIZE = 256
 #: Where the CSRF token goes in a cached page (never sent: every hole is filled).
@@ -119,7 +120,7 @@ def render_page(
     if not _cacheable():
         return render_template(template, **context())
     field = current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token")
-    token = generate_csrf()  # this request's token (and the session's raw token if new)
+    token = csrf_token()  # this request's token (and the session's raw token if new)
     full_key = (template, *key, *_layout_key())
     cache = page_cache()
     parts = cache.get(full_key)

@@ -278,6 +278,33 @@ def test_module_page_renders_no_markdown_and_needs_few_queries(app, client, logi
     assert not [s for s in statements if s.lstrip().upper().startswith(("UPDATE", "INSERT"))]
 
 
+def test_a_module_re_read_is_one_query_with_the_user(app, client, login_as, course):
+    """The page's reads join the user loader's query (training.prefetch): one SELECT in all."""
+    user = login_as("learner")
+    services.enrol(user, course)
+    client.get("/courses/mini/02-second")
+    services.mark_module_done(user, course, "02-second")
+    client.get("/courses/mini/01-first")  # the latest learning event: a re-read repeats it
+    statements: list[str] = []
+
+    def count(conn, cursor, statement, *args):
+        statements.append(statement)
+
+    db.session.remove()
+    event.listen(db.engine, "before_cursor_execute", count)
+    try:
+        first = client.get("/courses/mini/01-first").get_data(as_text=True)
+        one_request = list(statements)
+        second = client.get("/courses/mini/02-second").get_data(as_text=True)
+    finally:
+        event.remove(db.engine, "before_cursor_execute", count)
+    assert len(one_request) == 1, one_request
+    assert "user_sessions" in one_request[0] and "module_progress" in one_request[0]
+    # Each page shows its own module's state, read with the user.
+    assert "Not done yet" in first and "You marked this module as done." not in first
+    assert "You marked this module as done." in second
+
+
 # -- media ----------------------------------------------------------------------------------
 
 
