@@ -2,10 +2,9 @@
 
 The module page is the page learners open most. Signed in, it cost two queries: the user
 loader's (the user and their server session) and the page's own (progress, enrolment and the
-facts features read for a module view). On PostgreSQL each is a round trip, and the first also
-opens the transaction. A view can register a :class:`Prefetch` for its endpoint here: the
-loader then adds the view's columns to its one statement, and the view takes them from
-:func:`prefetched` instead of asking again.
+facts features read for a module view); on PostgreSQL each is a round trip. A view can
+register a :class:`Prefetch` for its endpoint here: the loader then adds the view's columns to
+its one statement, and the view takes them from :func:`prefetched` instead of asking again.
 
 Contract:
 
