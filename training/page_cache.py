@@ -28,8 +28,6 @@ Contract:
 from __future__ import annotations
 
 import secrets
-import threading
-from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from typing import Any
 
@@ -38,6 +36,7 @@ from flask_babel import get_locale
 from flask_login import current_user
 from markupsafe import escape
 
+from training.lru import BoundedLRU
 from training.signed_cache import csrf_token
 
 DEFAULT_SIZE = 256
@@ -49,34 +48,11 @@ TOKEN_HOLE = f"csrf-hole-{secrets.token_hex(12)}"
 PERSONAL_LAYOUT: list[Callable[[], bool]] = []
 
 
-class PageCache:
-    """A bounded, thread-safe LRU map of key → the page's HTML split at the token holes."""
+class PageCache(BoundedLRU):
+    """Key → the page's HTML split at the token holes."""
 
     def __init__(self, size: int = DEFAULT_SIZE) -> None:
-        self.size = size
-        self._pages: OrderedDict[Hashable, list[str]] = OrderedDict()
-        self._lock = threading.Lock()
-
-    def get(self, key: Hashable) -> list[str] | None:
-        with self._lock:
-            parts = self._pages.get(key)
-            if parts is not None:
-                self._pages.move_to_end(key)
-            return parts
-
-    def put(self, key: Hashable, parts: list[str]) -> None:
-        with self._lock:
-            self._pages[key] = parts
-            self._pages.move_to_end(key)
-            while len(self._pages) > self.size:
-                self._pages.popitem(last=False)
-
-    def clear(self) -> None:
-        with self._lock:
-            self._pages.clear()
-
-    def __len__(self) -> int:
-        return len(self._pages)
+        super().__init__(size)
 
 
 def page_cache() -> PageCache:

@@ -17,50 +17,25 @@ browser sends the same cookie request after request. Both are kept here, per pro
 
 from __future__ import annotations
 
-import threading
 import time
-from collections import OrderedDict
-from collections.abc import Hashable
-from typing import Any
 
 from flask import Flask, Request, current_app, g, session
 from flask.sessions import SecureCookieSession, SecureCookieSessionInterface
 from flask_wtf.csrf import generate_csrf
 from itsdangerous import BadSignature
 
+from training.lru import BoundedLRU
+
 CACHE_SIZE = 2048
 CSRF_REUSE_SECONDS = 60.0
 _PLAIN = (str, int, float, bool, type(None))
-
-
-class _Bounded:
-    """A small thread-safe LRU map."""
-
-    def __init__(self, size: int) -> None:
-        self.size = size
-        self._items: OrderedDict[Hashable, Any] = OrderedDict()
-        self._lock = threading.Lock()
-
-    def get(self, key: Hashable) -> Any:
-        with self._lock:
-            value = self._items.get(key)
-            if value is not None:
-                self._items.move_to_end(key)
-            return value
-
-    def put(self, key: Hashable, value: Any) -> None:
-        with self._lock:
-            self._items[key] = value
-            self._items.move_to_end(key)
-            while len(self._items) > self.size:
-                self._items.popitem(last=False)
 
 
 class CachingSessionInterface(SecureCookieSessionInterface):
     """Flask's signed-cookie sessions, each distinct cookie value verified once per process."""
 
     def __init__(self, size: int = CACHE_SIZE) -> None:
-        self._verified = _Bounded(size)
+        self._verified = BoundedLRU(size)
 
     def open_session(self, app: Flask, request: Request) -> SecureCookieSession | None:
         value = request.cookies.get(self.get_cookie_name(app))
@@ -85,7 +60,7 @@ class CachingSessionInterface(SecureCookieSessionInterface):
         return self.session_class(data)
 
 
-_signed_tokens = _Bounded(CACHE_SIZE)
+_signed_tokens = BoundedLRU(CACHE_SIZE)
 
 
 def csrf_token() -> str:
