@@ -47,6 +47,11 @@ if TYPE_CHECKING:  # WeasyPrint is imported only when a PDF is rendered (certifi
     from weasyprint import Attachment
     from weasyprint.urls import URLFetcher
 
+from certificates.print_columns import (
+    COMPETENCY_CHARS_PER_LINE,
+    MODULE_CHARS_PER_LINE,
+    balanced_columns,
+)
 from training.dates import format_date
 from training.numbers import format_number
 from training.text_safety import fit_to_fonts, printable
@@ -211,6 +216,7 @@ def render_certificate_html(
     # The URL may wrap on the printed page: prefer to break it just before the code.
     url_head, slash, url_tail = verify_url.rpartition("/")
     url_head += slash
+    dense = _syllabus_weight(snapshot) > SYLLABUS_DENSE_ABOVE
     return _ENV.get_template(TEMPLATE_NAME).render(
         s=snapshot,
         labels=merged,
@@ -229,7 +235,11 @@ def render_certificate_html(
         course_size=_size_class(snapshot.course_title, (48, 72, 100, 140)),
         # French titles run longer ("Attestation de formation — préparation au CAP …").
         title_size=_size_class(snapshot.certificate_title, (60, 75, 110, 160)),
-        syllabus_dense=_syllabus_weight(snapshot) > SYLLABUS_DENSE_ABOVE,
+        syllabus_dense=dense,
+        module_columns=balanced_columns(snapshot.modules, 3, MODULE_CHARS_PER_LINE[dense]),
+        competency_columns=balanced_columns(
+            snapshot.competencies, 2, COMPETENCY_CHARS_PER_LINE[dense]
+        ),
     )
 
 
