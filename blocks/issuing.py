@@ -203,6 +203,8 @@ def render_html(snapshot: AttestationSnapshot, language: str) -> str:
         signatory_role=role.strip(),
         date_text=cert_pdf._format_date(day, labels),
         score_text=score,
+        # "Attestation de bloc de compétences" wraps at the certificate title's full size.
+        title_size=cert_pdf._size_class(labels["title"], (28, 40, 110, 160)),
         name_size=cert_pdf._size_class(printed.holder_name, (26, 36, 50, 80)),
         block_size=cert_pdf._size_class(printed.block_title, (48, 72, 100, 140)),
         dense=sum(len(r) + 25 for r in printed.requirements) > cert_pdf.SYLLABUS_DENSE_ABOVE,

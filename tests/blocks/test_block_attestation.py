@@ -177,3 +177,42 @@ def test_a_french_course_prints_french_labels(app, make_user, course):
     assert "Attestation de bloc de compétences" in html
     assert "Validation partielle, par bloc, de la certification (RNCP37240)" in html
     assert "1er décembre 2026" in html and "86,5\u00a0%" in html
+
+
+def test_the_french_title_prints_on_one_line_above_a_clear_signature(app):
+    """ "Attestation de bloc de compétences" at the certificate title's full size took two lines
+    and pushed the requirements onto the signature; it is set a size smaller, and the
+    requirements carry their numbers only (no list bullet beside them)."""
+    from datetime import datetime
+
+    snapshot = issuing.AttestationSnapshot(
+        code="abc",
+        holder_name="Awa Diallo",
+        course_title="Préparation au CAP",
+        course_slug="mini",
+        block_id="EP2",
+        block_title="Prévention et médiation",
+        rncp="RNCP37240",
+        requirements=["Quiz : Comprendre le conflit", "Jeu de rôle : Le hall", "Module 3 lu"],
+        score_percent=86.5,
+        attained_on=datetime(2026, 12, 1).date(),
+        issuer="Centre de formation Passerelle",
+        signatory="Claire Fontaine, directrice de la formation",
+        issued_at=datetime(2026, 12, 1, 10, 0),
+    )
+    html = issuing.render_html(snapshot, "fr")
+    assert '<h1 class="title size-m">' in html
+    page = PdfReader(io.BytesIO(issuing.render(snapshot, "fr"))).pages[0]
+    lines = page.extract_text().splitlines()
+    assert "ATTESTATION DE BLOC DE COMPÉTENCES" in lines, lines
+    # Where each text starts on the page (the text matrix times the current matrix, y up).
+    heights: dict[str, float] = {}
+
+    def note(text, cm, tm, font, size):  # noqa: ANN001
+        if text.strip():
+            heights.setdefault(text.strip(), tm[4] * cm[1] + tm[5] * cm[3] + cm[5])
+
+    page.extract_text(visitor_text=note)
+    signatory = next(y for text, y in heights.items() if text.startswith("Claire Fontaine"))
+    last = next(y for text, y in heights.items() if text.startswith("Module 3 lu"))
+    assert last > signatory + 20, (last, signatory)  # PDF y grows upwards; 20 pt apart at least
