@@ -60,6 +60,8 @@ ROOT_DIR = Path(__file__).resolve().parent.parent
 STATIC_DIR = ROOT_DIR / "static"
 TEMPLATES_DIR = ROOT_DIR / "templates"
 TEMPLATE_NAME = "certificates/print.html"
+#: The print stylesheet of the certificate and the block attestation (under static/).
+STYLESHEET = "certificates/print.css"
 DEFAULT_LOGO = "img/logo.svg"
 PDFA_VARIANT = "pdf/a-3b"
 
@@ -246,6 +248,7 @@ def render_certificate_html(
 def render_pdf(
     html: str,
     *,
+    stylesheet: str | None = STYLESHEET,
     pdfa: bool = True,
     title: str = "",
     author: str = "",
@@ -262,6 +265,7 @@ def render_pdf(
 
     return pdf_engine.render_pdf(
         html,
+        stylesheet=stylesheet,
         pdfa=pdfa,
         title=title,
         author=author,

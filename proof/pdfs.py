@@ -80,6 +80,7 @@ def _pdf(template: str, facts: ProofFacts, title: str) -> bytes:
 
     return render_pdf(
         render_html(template, facts),
+        stylesheet="proof/print.css",
         pdfa=bool(current_app.config.get("CERTIFICATE_PDFA", True)),
         title=f"{title} — {facts.learner_name}",
         author=facts.organisation.name,

@@ -227,7 +227,24 @@ def test_a_resource_outside_static_stops_the_render() -> None:
     html = '<p>x</p><img src="http://169.254.169.254/latest/meta-data/">'
     with pytest.raises(CertificateRenderError):
         render_pdf(html, url_fetcher=fetcher)
-    assert fetcher.requested == ["http://169.254.169.254/latest/meta-data/"]
+    # The print stylesheet and its fonts come first, from static/; then the refusal stops it.
+    assert all(is_static_or_data(url) for url in fetcher.requested[:-1]), fetcher.requested
+    assert fetcher.requested[-1] == "http://169.254.169.254/latest/meta-data/"
+
+
+def test_the_print_stylesheet_is_parsed_once_and_styles_every_render(sample_pdf: bytes) -> None:
+    """The templates link no stylesheet: the renderer gives the one it parsed first (a tenth of
+    a render, parsed again at each <link>). A second render reuses it, and it is really applied:
+    without it the certificate would print in no bundled font and run onto a second page."""
+    pdf_engine.parsed_stylesheet.cache_clear()
+    render(make_snapshot(), pdfa=False)
+    render(make_snapshot(holder_name="Awa Diallo"), pdfa=False)
+    info = pdf_engine.parsed_stylesheet.cache_info()
+    assert (info.misses, info.hits) == (1, 1)
+    unstyled = render_pdf(
+        render_certificate_html(make_snapshot(), VERIFY_BASE, "Passerelle", None), stylesheet=None
+    )
+    assert len(reader(unstyled).pages) > 1 and len(reader(sample_pdf).pages) == 1
 
 
 # The fetcher -----------------------------------------------------------------------------------

@@ -73,6 +73,13 @@ def test_the_learner_downloads_a_certificat_de_realisation_with_the_model_fields
         "Realised duration (measured)",
     ):
         assert expected in text, expected
+    # Styled by static/proof/print.css (given by the renderer): it prints in the bundled fonts.
+    fonts = {
+        str(font.get_object()["/BaseFont"]).split("+", 1)[-1]
+        for page in PdfReader(io.BytesIO(response.data)).pages
+        for font in page["/Resources"]["/Font"].values()
+    }
+    assert {"Passerelle-Sans", "Passerelle-Sans-Bold"} <= fonts, fonts
 
 
 def test_a_french_course_prints_no_english_labels(app, client, studied, login, course):
