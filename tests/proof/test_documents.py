@@ -73,13 +73,16 @@ def test_the_learner_downloads_a_certificat_de_realisation_with_the_model_fields
         "Realised duration (measured)",
     ):
         assert expected in text, expected
-    # Styled by static/proof/print.css (given by the renderer): it prints in the bundled fonts.
+    assert "&nbsp;" not in text and "Assiduité : travaux réalisés" in text  # not escaped twice
+    # Styled by static/proof/print.css (given by the renderer): only the bundled fonts print
+    # (the ticked box is drawn: a ✓ glyph came from the server's DejaVu Sans).
     fonts = {
         str(font.get_object()["/BaseFont"]).split("+", 1)[-1]
         for page in PdfReader(io.BytesIO(response.data)).pages
         for font in page["/Resources"]["/Font"].values()
     }
     assert {"Passerelle-Sans", "Passerelle-Sans-Bold"} <= fonts, fonts
+    assert all(name.startswith("Passerelle-") for name in fonts), fonts
 
 
 def test_a_french_course_prints_no_english_labels(app, client, studied, login, course):
