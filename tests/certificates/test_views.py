@@ -336,6 +336,33 @@ def test_cohort_zip_streams_many_certificates_in_batches(
     assert [archive.read(n) for n in archive.namelist()] == [c.pdf for c in issued]
 
 
+def test_cohort_zip_gives_sqlites_page_cache_back_after_each_batch(
+    app, make_user, course, monkeypatch
+):
+    """On SQLite the PDF pages read for a batch are let go before the next (PRAGMA
+    shrink_memory, see certificates/export.py); PostgreSQL caches in its server."""
+    from sqlalchemy import event
+
+    from certificates import export
+
+    monkeypatch.setattr(export, "BATCH", 2)
+    members = [make_user("learner", full_name=f"Holder {n}") for n in range(5)]
+    ids = [services.issue(member, course).id for member in members]
+    statements: list[str] = []
+
+    def spy(conn, cursor, statement, *args):  # noqa: ANN001, ANN002
+        statements.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", spy)
+    try:
+        data = b"".join(export.zip_chunks(ids))
+    finally:
+        event.remove(db.engine, "before_cursor_execute", spy)
+    assert len(zipfile.ZipFile(io.BytesIO(data)).namelist()) == 5
+    shrinks = statements.count("PRAGMA shrink_memory")
+    assert shrinks == (3 if db.engine.dialect.name == "sqlite" else 0), statements
+
+
 def test_cohort_zip_of_a_cohort_without_certificates_is_an_empty_archive(client, make_user, course):
     trainer = make_user("trainer")
     cohort = make_cohort(trainer, [make_user("learner")])
