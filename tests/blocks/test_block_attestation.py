@@ -154,24 +154,30 @@ def test_learner_downloads_and_the_public_page_says_partial_validation(
     assert client.get(f"/attestations/{attestation.code}.pdf").status_code == 404
 
 
-def test_a_french_course_prints_french_labels(app, make_user, course):
+def french_snapshot(**changes: object) -> issuing.AttestationSnapshot:
+    """The attestation of a French course's block, as frozen at issue."""
     from datetime import datetime
 
-    snapshot = issuing.AttestationSnapshot(
-        code="abc",
-        holder_name="Awa Diallo",
-        course_title="Préparation au CAP",
-        course_slug="mini",
-        block_id="EP2",
-        block_title="Prévention et médiation",
-        rncp="RNCP37240",
-        requirements=["Quiz : Comprendre le conflit"],
-        score_percent=86.5,
-        attained_on=datetime(2026, 12, 1).date(),
-        issuer="Centre de formation Passerelle",
-        signatory="Claire Fontaine, directrice de la formation",
-        issued_at=datetime(2026, 12, 1, 10, 0),
-    )
+    fields: dict[str, object] = {
+        "code": "abc",
+        "holder_name": "Awa Diallo",
+        "course_title": "Préparation au CAP",
+        "course_slug": "mini",
+        "block_id": "EP2",
+        "block_title": "Prévention et médiation",
+        "rncp": "RNCP37240",
+        "requirements": ["Quiz : Comprendre le conflit"],
+        "score_percent": 86.5,
+        "attained_on": datetime(2026, 12, 1).date(),
+        "issuer": "Centre de formation Passerelle",
+        "signatory": "Claire Fontaine, directrice de la formation",
+        "issued_at": datetime(2026, 12, 1, 10, 0),
+    }
+    return issuing.AttestationSnapshot(**{**fields, **changes})  # type: ignore[arg-type]
+
+
+def test_a_french_course_prints_french_labels(app, make_user, course):
+    snapshot = french_snapshot()
     html = issuing.render_html(snapshot, "fr")
     assert '<html lang="fr">' in html
     assert "Attestation de bloc de compétences" in html
@@ -183,22 +189,8 @@ def test_the_french_title_prints_on_one_line_above_a_clear_signature(app):
     """ "Attestation de bloc de compétences" at the certificate title's full size took two lines
     and pushed the requirements onto the signature; it is set a size smaller, and the
     requirements carry their numbers only (no list bullet beside them)."""
-    from datetime import datetime
-
-    snapshot = issuing.AttestationSnapshot(
-        code="abc",
-        holder_name="Awa Diallo",
-        course_title="Préparation au CAP",
-        course_slug="mini",
-        block_id="EP2",
-        block_title="Prévention et médiation",
-        rncp="RNCP37240",
-        requirements=["Quiz : Comprendre le conflit", "Jeu de rôle : Le hall", "Module 3 lu"],
-        score_percent=86.5,
-        attained_on=datetime(2026, 12, 1).date(),
-        issuer="Centre de formation Passerelle",
-        signatory="Claire Fontaine, directrice de la formation",
-        issued_at=datetime(2026, 12, 1, 10, 0),
+    snapshot = french_snapshot(
+        requirements=["Quiz : Comprendre le conflit", "Jeu de rôle : Le hall", "Module 3 lu"]
     )
     html = issuing.render_html(snapshot, "fr")
     assert '<h1 class="title size-m">' in html
