@@ -10,7 +10,7 @@ item's length (the printed width of a column holds about ``chars_per_line`` char
 from __future__ import annotations
 
 from collections.abc import Sequence
-from functools import cache
+from functools import lru_cache
 from itertools import combinations
 from typing import Any
 
@@ -30,7 +30,7 @@ def balanced_columns(items: Sequence[str], columns: int, chars_per_line: int) ->
     return [list(items[start:end]) for start, end in _best_cuts(tuple(heights), count)]
 
 
-@cache
+@lru_cache(maxsize=128)  # one entry per course edition and density, in practice
 def _best_cuts(heights: tuple[int, ...], count: int) -> tuple[tuple[int, int], ...]:
     best: tuple[Any, tuple[tuple[int, int], ...]] | None = None
     for cuts in combinations(range(1, len(heights)), count - 1):
