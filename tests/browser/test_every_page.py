@@ -135,8 +135,8 @@ def test_every_page_in_chromium_axe_with_javascript_vnu_with_and_without(
     axe cannot run there, see the module's docstring), at 360 and 1280 px, in one language.
 
     Each page is loaded once, at 360 px, then widened in place to 1280 px for axe (a second load
-    at 1280 px was a third of this test's time for the same DOM). Without JavaScript nothing at
-    1280 px is checked, so only the pages photographed are widened.
+    at 1280 px cost one navigation per page, a fifth of this test's time, for the same DOM).
+    Without JavaScript nothing at 1280 px is checked, so only the pages photographed are widened.
 
     One test per JavaScript setting and language, so that pytest-xdist spreads the four across
     its processes (one test doing all of them was the suite's longest chain)."""
