@@ -25,7 +25,7 @@ import pytest
 from playwright.sync_api import expect
 from werkzeug.serving import make_server
 
-from tests.browser.conftest import AxeNeedsJavaScript, axe_violations
+from tests.browser.conftest import AxeNeedsJavaScript, axe_violations, keep_screenshot
 from tests.security.access_matrix import MATRIX, OK, ROLES
 from tests.security.test_access_matrix import (  # noqa: F401 (world is a fixture)
     World,
@@ -181,8 +181,7 @@ def test_every_page_in_chromium_axe_with_javascript_vnu_with_and_without(
                         if path in SHOT_PATHS:  # a few pages to look at (not compared)
                             name = path.strip("/").replace("/", "-") or "home"
                             suffix = "" if javascript else "-nojs"
-                            shot = SHOTS / f"{name}-{language}-{width}{suffix}.png"
-                            tab.screenshot(path=str(shot))
+                            keep_screenshot(tab, SHOTS / f"{name}-{language}-{width}{suffix}")
                         if javascript:
                             where = f"{path} as {role} ({language}, {width} px)"
                             failures += [f"{where}: {v}" for v in axe_violations(tab)]

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import assert_accessible
+from tests.browser.conftest import assert_accessible, keep_screenshot
 from tests.conftest import PASSWORD
 
 SHOTS = Path("/tmp/shots/htmlvalid")
@@ -25,8 +25,7 @@ def log_in(page, email: str) -> None:  # noqa: ANN001
 
 
 def shot(page, name: str) -> None:  # noqa: ANN001
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SHOTS / f"{name}.png"))
+    keep_screenshot(page, SHOTS / name)
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import SCREENSHOTS, assert_accessible
+from tests.browser.conftest import SCREENSHOTS, assert_accessible, keep_screenshot
 from tests.conftest import PASSWORD
 
 CONTENT = Path(__file__).resolve().parents[2] / "content"
@@ -121,7 +121,6 @@ def test_without_javascript_the_bar_counts_sections_and_links_still_jump(
         page.locator("#module-contents").get_by_role("link", name=last.title, exact=True).click()
         expect(page.locator(f"h2#{last.anchor}")).to_be_in_viewport()
         expect(bar).to_be_in_viewport()
-        SCREENSHOTS.mkdir(exist_ok=True)
-        page.screenshot(path=str(SCREENSHOTS / "quizflow-module-nojs-360.png"))
+        keep_screenshot(page, SCREENSHOTS / "quizflow-module-nojs-360")
     finally:
         context.close()

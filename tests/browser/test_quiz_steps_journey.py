@@ -13,7 +13,7 @@ from urllib.parse import urlsplit
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import SCREENSHOTS, assert_accessible
+from tests.browser.conftest import SCREENSHOTS, assert_accessible, keep_screenshot
 from tests.conftest import PASSWORD
 from tests.quizzes.course_factory import quiz_data, write_course
 
@@ -62,8 +62,7 @@ def _log_in_and_start(page, learner) -> None:
 def _shot(page, name: str) -> None:
     """A screenshot only: axe-core needs JavaScript, so the pages of a no-JavaScript context
     are checked by axe in the JavaScript journey below (same templates, same steps)."""
-    SCREENSHOTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+    keep_screenshot(page, SCREENSHOTS / name, full_page=True)
 
 
 def _question(page, n: int):
