@@ -60,24 +60,36 @@ serve: $(VENV)/.installed translations
 	$(BIN)/flask db upgrade
 	$(BIN)/gunicorn --bind $(HOST):$(PORT) --workers $(WORKERS) --access-logfile - 'app:app'
 
-## make test: lint, then the whole suite on SQLite, then again on PostgreSQL when reachable
-## (without the browser journeys, tests/browser: they drive the UI, which is the same on either
-## database, and ran in the SQLite pass; every other test, the PostgreSQL-only ones included,
-## runs on PostgreSQL)
-test: $(VENV)/.dev-installed $(VENV)/vnu/.installed-$(VNU_VERSION) translations lint test-sqlite test-postgres
+## make test: lint, then the suite on SQLite, then again on PostgreSQL when reachable. The browser
+## tests (tests/browser, marker "browser") drive the UI, which is the same on either database, so
+## they run once: the journeys in the SQLite pass, the every-page walk (marker "every_page": every
+## page as every role, both languages, both widths, JavaScript on and off) in the PostgreSQL pass,
+## on production's database. Without PostgreSQL the SQLite pass runs all of them. Every other
+## test, the PostgreSQL-only ones included, runs on PostgreSQL.
+test: $(VENV)/.dev-installed $(VENV)/vnu/.installed-$(VNU_VERSION) translations lint
+	@if $(BIN)/python -m tests.support.pg_ready "$(TEST_DATABASE_URL)"; then \
+		$(MAKE) --no-print-directory test-sqlite SQLITE_TESTS="$(SQLITE_TESTS) and not every_page" && \
+		$(MAKE) --no-print-directory test-postgres POSTGRES_TESTS="not browser or every_page"; \
+	else \
+		$(MAKE) --no-print-directory test-sqlite && $(MAKE) --no-print-directory test-postgres; \
+	fi
 
 lint:
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
 # The SQLite pass leaves out the tests of PostgreSQL itself (marker "postgres"): they run below.
+SQLITE_TESTS ?= not postgres
+POSTGRES_TESTS ?= not browser
+
 test-sqlite:
-	$(PYTEST) -m "not postgres"
+	@echo "== SQLite: $(SQLITE_TESTS)"
+	$(PYTEST) -m "$(SQLITE_TESTS)"
 
 test-postgres:
 	@if $(BIN)/python -m tests.support.pg_ready "$(TEST_DATABASE_URL)"; then \
-		echo "== PostgreSQL: running the suite again on $(TEST_DATABASE_URL) (browser journeys ran on SQLite)"; \
-		TEST_DATABASE_URL="$(TEST_DATABASE_URL)" $(PYTEST) -m "not browser"; \
+		echo "== PostgreSQL: $(POSTGRES_TESTS), on $(TEST_DATABASE_URL)"; \
+		TEST_DATABASE_URL="$(TEST_DATABASE_URL)" $(PYTEST) -m "$(POSTGRES_TESTS)"; \
 	elif [ "$$CI" = "true" ]; then \
 		echo "PostgreSQL is required under CI=true but $(TEST_DATABASE_URL) is not reachable"; exit 1; \
 	else \

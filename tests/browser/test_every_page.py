@@ -11,7 +11,11 @@ role, language and JavaScript setting (one Java run), besides the served HTML ch
 
 The world is the access matrix's (tests/security/test_access_matrix.py): six roles around one
 cohort, with a quiz attempt, a role-play run, a certificate, an invitation, a block attestation.
-A new endpoint gets its row there and is checked here without further work."""
+A new endpoint gets its row there and is checked here without further work.
+
+Marked ``every_page``: ``make test`` runs this walk in its PostgreSQL pass (the other browser
+journeys run in the SQLite pass), so the pages are also seen in a browser on production's
+database; without PostgreSQL it runs in the SQLite pass."""
 
 from __future__ import annotations
 
@@ -36,6 +40,8 @@ from tests.security.test_access_matrix import (  # noqa: F401 (world is a fixtur
 )
 from tests.support import html_check
 from training.extensions import db
+
+pytestmark = pytest.mark.every_page
 
 LANGUAGES = ("en", "fr")
 WIDTHS = (360, 1280)
