@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from axe_playwright_python.base import AXE_SCRIPT
 from playwright.sync_api import expect
 from werkzeug.serving import make_server
 
@@ -168,6 +169,10 @@ def test_every_page_in_chromium_axe_with_javascript_vnu_with_and_without(
                 java_script_enabled=javascript,
             )
             context.set_default_timeout(30_000)
+            if javascript:
+                # Every document of this walk is checked: Chromium puts axe-core (572 KB) in
+                # each as it is created, instead of it crossing the driver at each check.
+                context.add_init_script(AXE_SCRIPT)
             context.add_cookies(session_cookie(world, role, server))
             tab = context.new_page()
             try:
