@@ -12,6 +12,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from bench import event_load
 from bench.http_load import Server
 
+CLIENTS = 4
 BODY = b"<p>module</p>" * 500  # 6.5 KB: more than one recv on loopback, sometimes
 
 
@@ -36,13 +37,18 @@ class _Handler(BaseHTTPRequestHandler):
         pass
 
 
+class _QuietServer(ThreadingHTTPServer):
+    def handle_error(self, request: object, client_address: object) -> None:
+        """The client closes what is in flight when its time is up: a broken pipe is expected."""
+
+
 class _NoProcess:
     pid = -1  # not a process of ours: its CPU reads as zero
 
 
 @contextmanager
 def _server() -> Iterator[Server]:
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
+    httpd = _QuietServer(("127.0.0.1", 0), _Handler)
     thread = threading.Thread(target=httpd.serve_forever, args=(0.05,), daemon=True)
     thread.start()
     try:
@@ -54,7 +60,7 @@ def _server() -> Iterator[Server]:
 
 def _load(servers: list[Server], path: str) -> event_load.LoadResult:
     result, client_ms = event_load.load(
-        servers, path, {"Cookie": "session=abc"}, seconds=0.2, warmup=0.05, clients=4
+        servers, path, {"Cookie": "session=abc"}, seconds=0.2, warmup=0.05, clients=CLIENTS
     )
     assert client_ms > 0 or result.requests == 0
     return result
@@ -66,7 +72,10 @@ def test_requests_go_to_each_server_in_turn() -> None:
     assert result.errors == []
     assert result.requests > 20
     low, high = sorted(result.per_server)
-    assert high - low <= 4  # round robin: at most the requests in flight apart
+    # Requests start strictly in turn, so those started inside the window differ by at most
+    # one. What is counted is what *finishes* inside it: up to CLIENTS started before it are
+    # counted, up to CLIENTS started in it are not, and each set can sit on one server.
+    assert high - low <= 2 * CLIENTS + 1
 
 
 def test_an_error_status_is_reported_and_not_counted() -> None:
