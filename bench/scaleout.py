@@ -175,11 +175,15 @@ def run() -> dict[str, Any]:
     # Each round's two measurements are next to each other in time, so their ratio is what
     # the machine's drifting speed disturbs least; the suite reports the median of those.
     ratios = [t.requests_per_s / o.requests_per_s for o, t in zip(*samples.values(), strict=True)]
+    # What two servers would reach with every core busy at the same CPU per request: the most
+    # this machine allows, so "under" can be told apart from "out of cores".
+    ceilings = [ratio / b for ratio, b in zip(ratios, busy["two"], strict=True)]
     return {
         "one_rps": one,
         "two_rps": two,
         "ratio": statistics.median(ratios),
         "ratio_spread": (min(ratios), max(ratios)),
+        "ceiling": statistics.median(ceilings),
         "errors": sum(len(r.errors) for v in samples.values() for r in v),
         "first_error": next((r.errors[0] for v in samples.values() for r in v if r.errors), ""),
         "per_server": [r.per_server for r in samples["two"]],
@@ -229,7 +233,9 @@ def report(r: dict[str, Any]) -> list[str]:
         f" of {len(limits['statuses'])} alternating A/B (expected {LOGIN_LIMIT + 1}):"
         f" {yes(limits['shared'])}",
         "  limit: the load generator and both servers share the machine's cores; two servers"
-        " can only scale while idle cores remain (cores busy above).",
+        " can only scale while idle cores remain. With every core busy at the CPU per request"
+        f" measured, two servers would reach {r['ceiling']:.2f}× one server on this machine"
+        " (median of the rounds' ratio ÷ share of the cores busy).",
     ]
 
 
