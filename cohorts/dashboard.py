@@ -2,7 +2,8 @@
 
 ``page_of`` builds one page (50 learners by default) sorted and filtered in SQL over the cached
 standings (``cohorts.standings``), with counts and charts over the whole cohort; ``build``
-makes every row at once for the gradebook export. Rows come from a handful of set-based
+makes every row at once (the weekly digest, the quality indicators); ``batches`` makes them a
+batch at a time, in the same order, for the gradebook export. Rows come from a handful of set-based
 queries (members, the progress service's four, last activity, certificates) for the page's
 ids, so neither the number of SQL statements nor the rows loaded depend on the cohort's size.
 Each learner's figures are the progress service's (``certificates.progress``): the same
@@ -11,6 +12,7 @@ figures and words as the learner's own pages.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any, Literal, NamedTuple
@@ -154,6 +156,28 @@ def build(cohort: Cohort, course: Course, *, now: datetime | None = None) -> Das
     rows = rows_of(cohort, course, members, now)
     ordered = sorted(rows.values(), key=lambda r: _name_key(r.user))
     return Dashboard(cohort, course, columns_of(course), ordered, _at_risk_days(), now.date())
+
+
+def batches(
+    cohort: Cohort, course: Course, size: int, *, now: datetime | None = None
+) -> Iterator[list[LearnerRow]]:
+    """Every learner's row, ordered as ``build`` orders them, ``size`` rows at a time.
+
+    Only the members' ids and names are read for the whole cohort (to sort them); each batch's
+    rows are built and dropped in turn, so memory holds one batch, not the cohort."""
+    now = now or utcnow()
+    members = db.session.execute(
+        select(User.id, User.full_name, User.email)
+        .join(CohortMember, CohortMember.user_id == User.id)
+        .where(CohortMember.cohort_id == cohort.id)
+    ).all()
+    members.sort(key=lambda m: (m.full_name.casefold(), m.email))
+    ordered_ids = [m.id for m in members]
+    del members
+    for start in range(0, len(ordered_ids), size):
+        ids = ordered_ids[start : start + size]
+        rows = rows_of(cohort, course, ids, now)
+        yield [rows[i] for i in ids if i in rows]
 
 
 def _at_risk_days() -> int:

@@ -9,8 +9,9 @@ are ISO 8601 in the organisation's time zone, named in the header (``training.da
 every spreadsheet reads ``2026-12-01 17:37`` as a date it can sort, whatever its language.
 
 The file is streamed: :func:`gradebook_chunks` yields the header, then ``ROWS_PER_CHUNK`` rows at
-a time, encoded as they are written, so the response starts at once and no copy of the whole
-file is ever held (the rows come from the dashboard's data, built once before the first byte).
+a time, each batch built from the database (``cohorts.dashboard.batches``), written, encoded and
+dropped before the next: the response starts at once, and neither the file nor the cohort's
+rows are ever held whole.
 """
 
 from __future__ import annotations
@@ -23,10 +24,13 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 
 from certificates.progress import GrantFact, Progress
-from cohorts.dashboard import Dashboard
+from certificates.progress_data import empty_progress
+from cohorts import dashboard
+from courses.catalogue import Course
 from proof.durations import hours_decimal
 from proof.learning_time import realised_seconds_of_users
 from training.dates import csv_date, csv_datetime, timezone_name
+from training.models import Cohort
 from training.numbers import format_number
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -63,27 +67,27 @@ def grant_text(grant: GrantFact, progress: Progress) -> str:
     return f"{when} {what} — {grant.reason} ({grant.granted_by})"
 
 
-def gradebook_csv(dashboard: Dashboard) -> bytes:
+def gradebook_csv(cohort: Cohort, course: Course) -> bytes:
     """The whole gradebook as one bytes object (the view streams :func:`gradebook_chunks`)."""
-    return b"".join(gradebook_chunks(dashboard))
+    return b"".join(gradebook_chunks(cohort, course))
 
 
-def gradebook_chunks(dashboard: Dashboard) -> Iterator[bytes]:
+def gradebook_chunks(cohort: Cohort, course: Course) -> Iterator[bytes]:
     """The gradebook CSV as UTF-8 chunks: the BOM and header first, then rows in batches."""
-    course = dashboard.course
     quizzes = [(m.stem, m.index) for m, _q in course.quizzes()]
-    sample = dashboard.rows[0].standing if dashboard.rows else None
-    header = [_("Name"), _("Email"), _("Progress (%)")]
-    if sample is not None:
-        header += [
-            _("Requirements met (of %(n)d)", n=sample.total),
-            _("Modules done (of %(n)d)", n=sample.modules.total),
-            _("Quizzes passed (of %(n)d)", n=sample.quizzes.total),
-            _("Role-plays passed (of %(n)d)", n=sample.roleplays.total),
-        ]
+    totals = empty_progress(course)  # the requirements' totals are the course's, not a learner's
+    header = [
+        _("Name"),
+        _("Email"),
+        _("Progress (%)"),
+        _("Requirements met (of %(n)d)", n=totals.total),
+        _("Modules done (of %(n)d)", n=totals.modules.total),
+        _("Quizzes passed (of %(n)d)", n=totals.quizzes.total),
+        _("Role-plays passed (of %(n)d)", n=totals.roleplays.total),
+    ]
     header += [
         _("Block %(id)s: requirements met (of %(n)d)", id=b.block.id, n=b.tally.total)
-        for b in (sample.by_block if sample is not None else ())
+        for b in totals.by_block
     ]
     header += [_("Quiz %(n)d (%%)", n=index) + f" {stem}" for stem, index in quizzes]
     header += [_("Role-play (best %)") + f" {s.slug}" for s in course.roleplays]
@@ -103,42 +107,51 @@ def gradebook_chunks(dashboard: Dashboard) -> Iterator[bytes]:
         "yes": _("yes"),
         "no": _("no"),
     }
-    # Measured on the server (proof.learning_time), never the declared course.yaml hours.
-    measured = realised_seconds_of_users(course.slug, [row.user.id for row in dashboard.rows])
     out = io.StringIO(newline="")
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow([neutralise(h) for h in header])
     yield "\ufeff".encode() + _take(out)
-    for number, row in enumerate(dashboard.rows, start=1):
-        standing = row.standing
-        cells: list[object] = [row.user.full_name, row.user.email, _number(row.progress)]
-        if standing is not None:
-            cells += [
-                standing.met_count,
-                standing.modules.count,
-                standing.quizzes.count,
-                standing.roleplays.count,
-            ]
-            cells += [b.tally.count for b in standing.by_block]
-        cells += [_number(row.quiz_grades[stem].grade) for stem, _i in quizzes]
-        cells += [_number(row.roleplay_best.get(s.slug)) for s in course.roleplays]
-        grants = standing.grants if standing is not None else ()
-        cells.append("; ".join(grant_text(g, standing) for g in grants) if standing else "")
-        cells.append(labels["yes"] if row.needs_second_chance else labels["no"])
-        if row.certificate is not None:
-            cells += [row.certificate.code, labels["valid"]]
-        elif row.complete:
-            cells += ["", labels["not_issued"]]
-        else:
-            cells += ["", labels["not_complete"]]
-        cells += [csv_datetime(row.last_activity), labels["yes"] if row.at_risk else labels["no"]]
-        cells.append(_number(hours_decimal(measured.get(row.user.id, 0.0))))
-        writer.writerow([neutralise(c) for c in cells])
-        if number % ROWS_PER_CHUNK == 0:
-            yield _take(out)
-    rest = _take(out)
-    if rest:
-        yield rest
+    for rows in dashboard.batches(cohort, course, ROWS_PER_CHUNK):
+        # Measured on the server (proof.learning_time), never the declared course.yaml hours.
+        measured = realised_seconds_of_users(course.slug, [row.user.id for row in rows])
+        for row in rows:
+            cells = _cells(row, course, quizzes, measured.get(row.user.id, 0.0), labels)
+            writer.writerow([neutralise(c) for c in cells])
+        yield _take(out)
+
+
+def _cells(
+    row: dashboard.LearnerRow,
+    course: Course,
+    quizzes: list[tuple[str, int]],
+    measured_seconds: float,
+    labels: dict[str, str],
+) -> list[object]:
+    """One learner's line, in the header's order."""
+    standing = row.standing
+    cells: list[object] = [row.user.full_name, row.user.email, _number(row.progress)]
+    if standing is not None:
+        cells += [
+            standing.met_count,
+            standing.modules.count,
+            standing.quizzes.count,
+            standing.roleplays.count,
+        ]
+        cells += [b.tally.count for b in standing.by_block]
+    cells += [_number(row.quiz_grades[stem].grade) for stem, _i in quizzes]
+    cells += [_number(row.roleplay_best.get(s.slug)) for s in course.roleplays]
+    grants = standing.grants if standing is not None else ()
+    cells.append("; ".join(grant_text(g, standing) for g in grants) if standing else "")
+    cells.append(labels["yes"] if row.needs_second_chance else labels["no"])
+    if row.certificate is not None:
+        cells += [row.certificate.code, labels["valid"]]
+    elif row.complete:
+        cells += ["", labels["not_issued"]]
+    else:
+        cells += ["", labels["not_complete"]]
+    cells += [csv_datetime(row.last_activity), labels["yes"] if row.at_risk else labels["no"]]
+    cells.append(_number(hours_decimal(measured_seconds)))
+    return cells
 
 
 def _take(out: io.StringIO) -> bytes:

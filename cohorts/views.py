@@ -323,7 +323,7 @@ def group_insight(cohort_id: int) -> str:
 def gradebook_csv(cohort_id: int) -> Response:
     cohort = _cohort_or_404(cohort_id)
     course = _course_or_404(cohort)
-    chunks = gradebook.gradebook_chunks(dashboard_data.build(cohort, course))
+    chunks = gradebook.gradebook_chunks(cohort, course)
     filename = f"gradebook-{course.slug}-cohort-{cohort.id}.csv"
     return Response(
         stream_with_context(chunks),

@@ -278,3 +278,50 @@ def test_a_certificate_shows_on_the_dashboard_export_and_learner_page(
     assert "CERT-CODE-1234" in page and "/verify/CERT-CODE-1234" in page
     completed = client.get(f"/cohorts/{cohort.id}?show=completed").get_data(as_text=True)
     assert ">Hana Holder</a>" in completed
+
+
+def test_gradebook_batches_keep_the_dashboards_order(
+    client, login, trainer, cohort, member, course, monkeypatch
+):
+    """Built a batch at a time, the file still lists learners as the whole dashboard does."""
+    from cohorts import gradebook
+
+    monkeypatch.setattr(gradebook, "ROWS_PER_CHUNK", 2)
+    names = ["émile Roux", "Zoé Lefèvre", "alice Martin", "Bob Durand", "Émile Roux"]
+    for n, name in enumerate(names):
+        member(full_name=name, email=f"m{n}@example.test")
+    expected = [r.user.email for r in dashboard.build(cohort, course).rows]
+    login(trainer)
+    body = client.get(f"/cohorts/{cohort.id}/gradebook.csv").data.decode("utf-8-sig")
+    rows = list(csv.reader(io.StringIO(body)))
+    assert [r[1] for r in rows[1:]] == expected
+    assert len(expected) == len(names) and len({len(r) for r in rows}) == 1
+
+
+def test_an_empty_cohorts_gradebook_has_the_whole_header(client, login, trainer, cohort):
+    login(trainer)
+    body = client.get(f"/cohorts/{cohort.id}/gradebook.csv").data.decode("utf-8-sig")
+    (header,) = list(csv.reader(io.StringIO(body)))
+    assert "Requirements met (of 5)" in header and "Modules done (of 2)" in header
+
+
+def test_the_gradebook_never_builds_more_rows_than_a_batch(
+    client, login, trainer, cohort, member, monkeypatch
+):
+    """Memory holds one batch of rows, not the cohort (issue 19: exports that stream)."""
+    from cohorts import gradebook
+
+    built: list[int] = []
+    rows_of = dashboard.rows_of
+
+    def counting_rows_of(cohort, course, user_ids, now):  # noqa: ANN001, ANN202
+        built.append(len(user_ids))
+        return rows_of(cohort, course, user_ids, now)
+
+    monkeypatch.setattr(gradebook, "ROWS_PER_CHUNK", 3)
+    monkeypatch.setattr(dashboard, "rows_of", counting_rows_of)
+    for n in range(7):
+        member(full_name=f"Learner {n}", email=f"learner{n}@example.test")
+    login(trainer)
+    rows = list(csv.reader(io.StringIO(client.get(f"/cohorts/{cohort.id}/gradebook.csv").text)))
+    assert built == [3, 3, 1] and len(rows) == 1 + 7
