@@ -59,7 +59,12 @@ def _init_extensions(app: Flask) -> None:
     from training.lazy_migrate import init_migrate
 
     db.init_app(app)
-    if not app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        from training.sqlite_pragmas import enforce_foreign_keys
+
+        with app.app_context():
+            enforce_foreign_keys(db.engine)
+    else:
         from training.db_ping import install_idle_ping
 
         with app.app_context():
