@@ -37,6 +37,9 @@ from training.extensions import db
 from training.models import User
 from training.timeutil import utcnow
 
+#: Above this weight (characters + 25 a line), the met requirements print smaller.
+REQUIREMENTS_DENSE_ABOVE = 800
+
 log = logging.getLogger(__name__)
 AUDIT_ISSUE = "block_attestation.issue"
 
@@ -207,7 +210,7 @@ def render_html(snapshot: AttestationSnapshot, language: str) -> str:
         title_size=cert_pdf._size_class(labels["title"], (28, 40, 110, 160)),
         name_size=cert_pdf._size_class(printed.holder_name, (26, 36, 50, 80)),
         block_size=cert_pdf._size_class(printed.block_title, (48, 72, 100, 140)),
-        dense=sum(len(r) + 25 for r in printed.requirements) > cert_pdf.SYLLABUS_DENSE_ABOVE,
+        dense=sum(len(r) + 25 for r in printed.requirements) > REQUIREMENTS_DENSE_ABOVE,
     )
 
 

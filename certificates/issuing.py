@@ -50,6 +50,7 @@ FRENCH_LABELS = {
     "score": "Résultat global",
     "score_value": "{score}\u00a0%",
     "modules": "Modules suivis",
+    "modules_annex": "{count}\u00a0modules, liste en page\u00a02",
     "competencies": "Compétences évaluées",
     "issued_by": "Délivré par",
     "code": "Certificat n°",

@@ -34,7 +34,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, replace
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -52,6 +52,7 @@ from certificates.print_columns import (
     MODULE_CHARS_PER_LINE,
     balanced_columns,
 )
+from certificates.print_fit import estimated_syllabus_level, layouts, syllabus_clear
 from training.dates import format_date
 from training.numbers import format_number
 from training.text_safety import fit_to_fonts, printable
@@ -60,14 +61,11 @@ ROOT_DIR = Path(__file__).resolve().parent.parent
 STATIC_DIR = ROOT_DIR / "static"
 TEMPLATES_DIR = ROOT_DIR / "templates"
 TEMPLATE_NAME = "certificates/print.html"
+ANNEX_TEMPLATE_NAME = "certificates/print_annex.html"
 #: The print stylesheet of the certificate and the block attestation (under static/).
 STYLESHEET = "certificates/print.css"
 DEFAULT_LOGO = "img/logo.svg"
 PDFA_VARIANT = "pdf/a-3b"
-
-#: Above this :func:`_syllabus_weight`, modules and competencies print smaller (the bundled
-#: course weighs about 620).
-SYLLABUS_DENSE_ABOVE = 800
 
 #: The colour of the QR code's dark modules: the certificate's ink.
 QR_INK = "#1f3f4d"
@@ -85,6 +83,7 @@ DEFAULT_LABELS: Mapping[str, str] = MappingProxyType(
         "score": "Overall score",
         "score_value": "{score}%",
         "modules": "Modules completed",
+        "modules_annex": "{count} modules, listed on page 2",
         "competencies": "Competencies assessed",
         "issued_by": "Issued by",
         "code": "Certificate no.",
@@ -204,12 +203,14 @@ def render_certificate_html(
     organisation: str,
     logo_path: str | None,
     labels: Mapping[str, str] | None = None,
+    syllabus: str | None = None,
 ) -> str:
     """The certificate as HTML, to be rendered with :func:`render_pdf`.
 
     ``logo_path`` is relative to ``static/`` (e.g. ``"img/logo.svg"``); ``labels`` overrides some
     or all of :data:`DEFAULT_LABELS` (e.g. French ones). Unknown label keys and a logo outside
-    ``static/`` are errors, caught here rather than as a broken PDF.
+    ``static/`` are errors, caught here rather than as a broken PDF. ``syllabus`` is one of
+    :data:`certificates.print_fit.SYLLABUS_LEVELS` (by default, the one its length suggests).
     """
     merged = _merge_labels(labels)
     snapshot = printable_snapshot(snapshot)
@@ -218,7 +219,7 @@ def render_certificate_html(
     # The URL may wrap on the printed page: prefer to break it just before the code.
     url_head, slash, url_tail = verify_url.rpartition("/")
     url_head += slash
-    dense = _syllabus_weight(snapshot) > SYLLABUS_DENSE_ABOVE
+    level = estimated_syllabus_level(snapshot) if syllabus is None else syllabus
     return _ENV.get_template(TEMPLATE_NAME).render(
         s=snapshot,
         labels=merged,
@@ -235,18 +236,31 @@ def render_certificate_html(
         score_text=_score_text(snapshot.score_percent, merged),
         name_size=_size_class(snapshot.holder_name, (26, 36, 50, 80)),
         course_size=_size_class(snapshot.course_title, (48, 72, 100, 140)),
-        # French titles run longer ("Attestation de formation — préparation au CAP …").
-        title_size=_size_class(snapshot.certificate_title, (60, 75, 110, 160)),
-        syllabus_dense=dense,
-        module_columns=balanced_columns(snapshot.modules, 3, MODULE_CHARS_PER_LINE[dense]),
+        # Up to about 28 characters fit one line at the largest size, 36 at the next; a title
+        # that must wrap anyway takes the smaller size, so its two lines leave the syllabus room.
+        title_size=_size_class(snapshot.certificate_title, (28, 36, 110, 160)),
+        syllabus_class=level,
+        module_columns=balanced_columns(snapshot.modules, 3, MODULE_CHARS_PER_LINE[level]),
         competency_columns=balanced_columns(
-            snapshot.competencies, 2, COMPETENCY_CHARS_PER_LINE[dense]
+            snapshot.competencies, 2, COMPETENCY_CHARS_PER_LINE[level]
         ),
     )
 
 
+def render_annex_html(
+    snapshot: CertificateSnapshot, labels: Mapping[str, str] | None = None
+) -> str:
+    """Page 2 of a certificate whose modules do not fit on page 1: the modules, in 2 columns."""
+    snapshot = printable_snapshot(snapshot)
+    return _ENV.get_template(ANNEX_TEMPLATE_NAME).render(
+        s=snapshot,
+        labels=_merge_labels(labels),
+        module_columns=balanced_columns(snapshot.modules, 2, MODULE_CHARS_PER_LINE["annex"]),
+    )
+
+
 def render_pdf(
-    html: str,
+    html: str | tuple[str, ...],
     *,
     stylesheet: str | None = STYLESHEET,
     pdfa: bool = True,
@@ -256,6 +270,8 @@ def render_pdf(
     created: datetime | None = None,
     url_fetcher: URLFetcher | None = None,
     attachments: Sequence[EmbeddedFile] = (),
+    fits: Callable[[Any], bool] | None = None,
+    alternatives: Iterable[str | tuple[str, ...]] = (),
 ) -> bytes:
     """Render certificate HTML to PDF bytes (see :func:`certificates.pdf_engine.render_pdf`).
 
@@ -265,6 +281,8 @@ def render_pdf(
 
     return pdf_engine.render_pdf(
         html,
+        fits=fits,
+        alternatives=alternatives,
         stylesheet=stylesheet,
         pdfa=pdfa,
         title=title,
@@ -299,10 +317,13 @@ def render_certificate_pdf(
 ) -> bytes:
     """The certificate PDF of a snapshot: its HTML rendered with the snapshot's metadata and
     ``attachments`` (its credential) embedded."""
-    html = render_certificate_html(snapshot, verify_url, organisation, logo_path, labels)
+    pages = layouts(snapshot, verify_url, organisation, logo_path, labels)
+    html = next(pages)
     snapshot = printable_snapshot(snapshot)
     return render_pdf(
         html,
+        fits=syllabus_clear,
+        alternatives=pages,
         pdfa=pdfa,
         title=f"{snapshot.certificate_title} – {snapshot.holder_name}",
         author=snapshot.issuer,
@@ -382,9 +403,3 @@ def _size_class(text: str, limits: tuple[int, int, int, int]) -> str:
         if len(text) <= limit:
             return size
     return "xxs"
-
-
-def _syllabus_weight(snapshot: CertificateSnapshot) -> int:
-    """Roughly how much room the modules and competencies need (a line costs ~25 chars)."""
-    items = [*snapshot.modules, *snapshot.competencies]
-    return sum(len(item) + 25 for item in items)

@@ -17,7 +17,7 @@ from __future__ import annotations
 import base64
 import functools
 import mimetypes
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -25,6 +25,7 @@ from urllib.parse import unquote_to_bytes, urlsplit
 from urllib.request import url2pathname
 
 from weasyprint import CSS, HTML
+from weasyprint.document import Document
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
 
@@ -127,8 +128,31 @@ def parsed_stylesheet(href: str, fetcher: URLFetcher, font_config: FontConfigura
     )
 
 
+def lay_out(
+    html: str | tuple[str, ...],
+    *,
+    stylesheet: str | None = None,
+    pdfa: bool = True,
+    url_fetcher: URLFetcher | None = None,
+) -> Document:
+    """The laid-out document (pages and boxes, not yet written); from several HTML documents (a
+    tuple), their pages joined in order."""
+    options: dict[str, Any] = {"pdf_variant": PDFA_VARIANT} if pdfa else {}
+    fetcher = url_fetcher or safe_url_fetcher
+    sheets = [parsed_stylesheet(stylesheet, fetcher, FONT_CONFIG)] if stylesheet else []
+    parts = [
+        HTML(string=part, base_url=STATIC_DIR.resolve().as_uri() + "/", url_fetcher=fetcher).render(
+            font_config=FONT_CONFIG, stylesheets=sheets, **options
+        )
+        for part in ((html,) if isinstance(html, str) else html)
+    ]
+    if len(parts) == 1:
+        return parts[0]
+    return parts[0].copy([page for part in parts for page in part.pages])
+
+
 def render_pdf(
-    html: str,
+    html: str | tuple[str, ...],
     *,
     stylesheet: str | None = None,
     pdfa: bool = True,
@@ -138,8 +162,14 @@ def render_pdf(
     created: datetime | None = None,
     url_fetcher: URLFetcher | None = None,
     attachments: Sequence[EmbeddedFile] = (),
+    fits: Callable[[Document], bool] | None = None,
+    alternatives: Iterable[str | tuple[str, ...]] = (),
 ) -> bytes:
     """Render certificate HTML to PDF bytes with the bundled fonts and the locked-down fetcher.
+
+    ``html`` may be several documents (a tuple), whose pages are joined in order. With ``fits``,
+    a laid-out document that does not fit is dropped for the next of ``alternatives`` (HTML
+    made only when needed), until one fits or none is left; the last is written then.
 
     ``stylesheet`` is the print stylesheet (a path under ``static/``; the templates link none,
     see :func:`parsed_stylesheet`). ``pdfa`` produces PDF/A-3b (archival: fonts embedded, sRGB
@@ -152,14 +182,15 @@ def render_pdf(
     """
     options: dict[str, Any] = {"pdf_variant": PDFA_VARIANT} if pdfa else {}
     fetcher = url_fetcher or safe_url_fetcher
-    document_html = HTML(
-        string=html,
-        base_url=STATIC_DIR.resolve().as_uri() + "/",
-        url_fetcher=fetcher,
-    )
     try:
-        sheets = [parsed_stylesheet(stylesheet, fetcher, FONT_CONFIG)] if stylesheet else []
-        document = document_html.render(font_config=FONT_CONFIG, stylesheets=sheets, **options)
+        document = lay_out(html, stylesheet=stylesheet, pdfa=pdfa, url_fetcher=fetcher)
+        if fits is not None:
+            for alternative in alternatives:
+                if fits(document):
+                    break
+                document = lay_out(
+                    alternative, stylesheet=stylesheet, pdfa=pdfa, url_fetcher=fetcher
+                )
         metadata = document.metadata
         metadata.title = title or metadata.title
         metadata.authors = [author] if author else metadata.authors

@@ -14,10 +14,12 @@ from functools import lru_cache
 from itertools import combinations
 from typing import Any
 
-#: About how many characters fit on one printed line of a column, at 7.8 pt and, for a dense
-#: syllabus, 6.6 pt (measured on the certificate: ~5.4 px a character at 110 dpi, 7.8 pt Lato).
-MODULE_CHARS_PER_LINE = {False: 40, True: 47}  # a third of the modules' width, less the number
-COMPETENCY_CHARS_PER_LINE = {False: 19, True: 23}  # half the competencies' width, less the ◆
+#: About how many characters fit on one printed line of a column, by the syllabus's size
+#: (``certificates.print_fit.SYLLABUS_LEVELS``): 7.8 pt, "dense" 6.6 pt, "compact" 5.8 pt (measured
+#: on the certificate: ~5.4 px a character at 110 dpi, 7.8 pt Lato; the smaller sizes scaled).
+# (on page 2, "annex" prints the modules in two columns at 9 pt)
+MODULE_CHARS_PER_LINE = {"": 40, "dense": 47, "compact": 53, "annex": 66}  # a third, less the №
+COMPETENCY_CHARS_PER_LINE = {"": 19, "dense": 23, "compact": 25, "annex": 19}  # a half, less ◆
 
 
 def balanced_columns(items: Sequence[str], columns: int, chars_per_line: int) -> list[list[str]]:

@@ -72,3 +72,22 @@ def test_the_french_certificate_renders_to_one_page(app, make_user, tmp_path):
     assert len(pages) == 1, pages  # one page, nothing pushed onto a second
     assert pages[0].read_bytes().startswith(b"\x89PNG")
     assert pages[0].stat().st_size > 20_000  # a rendered page, not a blank one
+
+
+@pytest.mark.parametrize("slug", ["cap-apm", "cap-apm-fr"])
+def test_the_bundled_certificates_fit_at_their_first_layout(app, make_user, monkeypatch, slug):
+    """Nothing runs into the signature, seal, code or QR code, and issuing lays the page out
+    once (certificates/print_fit.py; the English edition's QR code once covered a competency)."""
+    from certificates import print_fit
+
+    results: list[bool] = []
+    check = print_fit.syllabus_clear
+
+    def recording(document: object) -> bool:
+        results.append(check(document))
+        return results[-1]
+
+    monkeypatch.setattr(print_fit, "syllabus_clear", recording)
+    _, certificate = issue(make_user, slug)
+    assert results == [True]
+    assert len(pypdf.PdfReader(io.BytesIO(certificate.pdf)).pages) == 1

@@ -17,9 +17,10 @@ import pypdf
 import pytest
 from weasyprint.text.fonts import FontConfiguration
 
-from certificates import pdf_engine
+from certificates import pdf_engine, print_fit
 from certificates.pdf import (
     STATIC_DIR,
+    STYLESHEET,
     CertificateRenderError,
     CertificateSnapshot,
     EmbeddedFile,
@@ -327,14 +328,64 @@ def test_accented_and_long_names_print_whole_on_one_page(name: str) -> None:
         {"holder_name": "Wolfeschlegelsteinhausenbergerdorff " * 6},
         {"holder_name": "X" * 160},
         {"course_title": "A very long course title " * 6},
-        {"modules": [m + " and a much longer descriptive subtitle" for m in MODULES] * 2},
         {"score_percent": None, "modules": [], "competencies": []},
     ],
-    ids=["name-216", "name-unbreakable", "course-150", "many-modules", "bare"],
+    ids=["name-216", "name-unbreakable", "course-150", "bare"],
 )
 def test_extreme_content_still_fits_one_page(changes: dict[str, object]) -> None:
     data = render(make_snapshot(**changes))
     assert len(reader(data).pages) == 1
+
+
+# A syllabus too long for its place (certificates/print_fit.py) -------------------------------
+
+LONG_MODULES = [m + " and a much longer descriptive subtitle" for m in MODULES]
+
+
+def _laid_out(snapshot: CertificateSnapshot, level: str) -> object:
+    """The certificate's page 1 at one syllabus size, laid out (not written)."""
+    html = render_certificate_html(snapshot, VERIFY_BASE, "Passerelle", "img/logo.svg", None, level)
+    return pdf_engine.lay_out(html, stylesheet=STYLESHEET, pdfa=False)
+
+
+def test_the_check_sees_a_syllabus_running_into_the_signature_and_seal() -> None:
+    long_one = make_snapshot(modules=LONG_MODULES)
+    assert print_fit.syllabus_clear(_laid_out(make_snapshot(), ""))
+    assert not print_fit.syllabus_clear(_laid_out(long_one, ""))
+    assert not print_fit.syllabus_clear(_laid_out(long_one, "dense"))
+    assert print_fit.syllabus_clear(_laid_out(long_one, "compact"))
+
+
+def test_a_long_syllabus_prints_smaller_on_one_page() -> None:
+    data = render(make_snapshot(modules=LONG_MODULES))
+    assert len(reader(data).pages) == 1
+    assert "descriptive subtitle" in text_of(data)
+
+
+def test_modules_that_fit_at_no_size_are_listed_on_page_two() -> None:
+    snapshot = make_snapshot(modules=LONG_MODULES * 2)
+    data = render(snapshot)
+    assert pdfa3b_problems(data) == []  # two documents joined: still one archival PDF
+    pages = reader(data).pages
+    assert len(pages) == 2
+    first, second = (" ".join(p.extract_text().split()) for p in pages)
+    assert "18 modules, listed on page 2" in first and "descriptive subtitle" not in first
+    assert snapshot.code in first and "COMPETENCIES ASSESSED" in first  # page 1 is whole
+    assert snapshot.holder_name in second and snapshot.code in second
+    for module in LONG_MODULES:
+        assert module in second
+
+
+def test_page_two_speaks_the_certificates_language() -> None:
+    from certificates.issuing import FRENCH_LABELS
+
+    data = render_certificate_pdf(
+        make_snapshot(modules=LONG_MODULES * 2), VERIFY_BASE, "P", "img/logo.svg",
+        labels=FRENCH_LABELS,
+    )  # fmt: skip
+    first, second = (" ".join(p.extract_text().split()) for p in reader(data).pages)
+    assert "18 modules, liste en page 2" in first.replace("\u00a0", " ")
+    assert "MODULES SUIVIS" in second
 
 
 def test_score_is_optional_and_rounded() -> None:
