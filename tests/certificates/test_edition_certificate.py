@@ -78,7 +78,7 @@ def test_the_french_certificate_renders_to_one_page(app, make_user, tmp_path):
 def test_the_bundled_certificates_fit_at_their_first_layout(app, make_user, monkeypatch, slug):
     """Nothing runs into the signature, seal, code or QR code, and issuing lays the page out
     once (certificates/print_fit.py; the English edition's QR code once covered a competency)."""
-    from certificates import print_fit
+    from certificates import pdf, print_fit
 
     results: list[bool] = []
     check = print_fit.syllabus_clear
@@ -87,7 +87,7 @@ def test_the_bundled_certificates_fit_at_their_first_layout(app, make_user, monk
         results.append(check(document))
         return results[-1]
 
-    monkeypatch.setattr(print_fit, "syllabus_clear", recording)
+    monkeypatch.setattr(pdf, "syllabus_clear", recording)
     _, certificate = issue(make_user, slug)
     assert results == [True]
     assert len(pypdf.PdfReader(io.BytesIO(certificate.pdf)).pages) == 1
