@@ -23,6 +23,7 @@ from sqlalchemy.exc import IntegrityError
 
 from blocks.models import VALID, BlockAttestation, current_key
 from certificates import pdf as cert_pdf
+from certificates import print_fit
 from certificates.errors import CertificateError, NotAllowed
 from certificates.issuing import (
     cohort_earned_in,
@@ -30,6 +31,7 @@ from certificates.issuing import (
     printed_name,
     verify_url,
 )
+from certificates.print_columns import MODULE_CHARS_PER_LINE, balanced_columns
 from certificates.progress import BlockProgress, Item
 from certificates.progress_data import progress_for
 from training import audit
@@ -37,7 +39,9 @@ from training.extensions import db
 from training.models import User
 from training.timeutil import utcnow
 
-#: Above this weight (characters + 25 a line), the met requirements print smaller.
+#: Above this weight (characters + 25 a line), the met requirements print smaller from the
+#: first layout; the page is then checked and laid out smaller, or the list moved to a page 2,
+#: as the certificate's syllabus is (certificates/print_fit.py).
 REQUIREMENTS_DENSE_ABOVE = 800
 
 log = logging.getLogger(__name__)
@@ -55,6 +59,7 @@ LABELS = {
         "score": "Block score",
         "score_value": "{score}%",
         "requirements": "Assessed requirements met",
+        "requirements_annex": "{count} requirements, listed on page 2",
         "issued_by": "Issued by",
         "code": "Attestation no.",
         "verify": "Verify this attestation at",
@@ -73,6 +78,7 @@ LABELS = {
         "score": "Résultat du bloc",
         "score_value": "{score}\u00a0%",
         "requirements": "Évaluations réussies",
+        "requirements_annex": "{count}\u00a0évaluations, liste en page\u00a02",
         "issued_by": "Délivrée par",
         "code": "Attestation n°",
         "verify": "Vérifier cette attestation sur",
@@ -171,14 +177,9 @@ def snapshot_for(
     )
 
 
-def render_html(snapshot: AttestationSnapshot, language: str) -> str:
-    labels = labels_for(language)
-    config = current_app.config
-    logo = config.get("ORGANISATION_LOGO") or None
-    url = verify_url(snapshot.code)
-    url_head, slash, url_tail = url.rpartition("/")
+def _printable(snapshot: AttestationSnapshot) -> AttestationSnapshot:
     clean = cert_pdf._print_text
-    printed = AttestationSnapshot(
+    return AttestationSnapshot(
         **{
             **snapshot.__dict__,
             "holder_name": clean(snapshot.holder_name),
@@ -189,6 +190,24 @@ def render_html(snapshot: AttestationSnapshot, language: str) -> str:
             "signatory": clean(snapshot.signatory),
         }
     )
+
+
+def _first_level(printed: AttestationSnapshot) -> str:
+    weight = sum(len(r) + 25 for r in printed.requirements)
+    return "dense" if weight > REQUIREMENTS_DENSE_ABOVE else ""
+
+
+def render_html(snapshot: AttestationSnapshot, language: str, syllabus: str | None = None) -> str:
+    """Page 1 of the attestation; ``syllabus`` is a size of ``print_fit.SYLLABUS_LEVELS`` (by
+    default, the one the requirements' length suggests)."""
+    labels = labels_for(language)
+    config = current_app.config
+    logo = config.get("ORGANISATION_LOGO") or None
+    url = verify_url(snapshot.code)
+    url_head, slash, url_tail = url.rpartition("/")
+    clean = cert_pdf._print_text
+    printed = _printable(snapshot)
+    level = _first_level(printed) if syllabus is None else syllabus
     name, _, role = printed.signatory.partition(",")
     day = snapshot.attained_on
     score = None
@@ -210,15 +229,37 @@ def render_html(snapshot: AttestationSnapshot, language: str) -> str:
         title_size=cert_pdf._size_class(labels["title"], (28, 40, 110, 160)),
         name_size=cert_pdf._size_class(printed.holder_name, (26, 36, 50, 80)),
         block_size=cert_pdf._size_class(printed.block_title, (48, 72, 100, 140)),
-        dense=sum(len(r) + 25 for r in printed.requirements) > REQUIREMENTS_DENSE_ABOVE,
+        syllabus_class=level,
+        requirement_columns=balanced_columns(printed.requirements, 3, MODULE_CHARS_PER_LINE[level]),
+    )
+
+
+def _list_page(snapshot: AttestationSnapshot, language: str) -> str:
+    """Page 2, when the requirements do not fit on page 1 at any size."""
+    labels = labels_for(language)
+    printed = _printable(snapshot)
+    return cert_pdf.render_list_page(
+        lang=labels["lang"],
+        title=f"{labels['title']} {printed.block_id} – {printed.holder_name}",
+        heading=labels["requirements"],
+        holder_line=f"{printed.holder_name} — {printed.block_id} {printed.block_title}",
+        code_line=f"{labels['code']} {printed.code}",
+        items=printed.requirements,
     )
 
 
 def render(snapshot: AttestationSnapshot, language: str) -> bytes:
     labels = labels_for(language)
     holder = cert_pdf._print_text(snapshot.holder_name)
+    pages = print_fit.ladder(
+        _first_level(_printable(snapshot)),
+        lambda level: render_html(snapshot, language, level),
+        (lambda: _list_page(snapshot, language)) if snapshot.requirements else None,
+    )
     return cert_pdf.render_pdf(
-        render_html(snapshot, language),
+        next(pages),
+        fits=cert_pdf.syllabus_clear,
+        alternatives=pages,
         pdfa=bool(current_app.config.get("CERTIFICATE_PDFA", True)),
         title=f"{labels['title']} {snapshot.block_id} – {holder}",
         author=cert_pdf._print_text(snapshot.issuer),

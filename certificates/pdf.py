@@ -252,10 +252,29 @@ def render_annex_html(
 ) -> str:
     """Page 2 of a certificate whose modules do not fit on page 1: the modules, in 2 columns."""
     snapshot = printable_snapshot(snapshot)
+    merged = _merge_labels(labels)
+    return render_list_page(
+        lang=merged["lang"],
+        title=f"{snapshot.certificate_title} – {snapshot.holder_name}",
+        heading=merged["modules"],
+        holder_line=f"{snapshot.holder_name} — {snapshot.course_title}",
+        code_line=f"{merged['code']} {snapshot.code}",
+        items=snapshot.modules,
+    )
+
+
+def render_list_page(
+    *, lang: str, title: str, heading: str, holder_line: str, code_line: str, items: Sequence[str]
+) -> str:
+    """A page 2 listing ``items`` in 2 numbered columns under the holder and the code (its
+    fields already printable: see :func:`printable_snapshot`)."""
     return _ENV.get_template(ANNEX_TEMPLATE_NAME).render(
-        s=snapshot,
-        labels=_merge_labels(labels),
-        module_columns=balanced_columns(snapshot.modules, 2, MODULE_CHARS_PER_LINE["annex"]),
+        lang=lang,
+        title=title,
+        heading=heading,
+        holder_line=holder_line,
+        code_line=code_line,
+        columns=balanced_columns(items, 2, MODULE_CHARS_PER_LINE["annex"]),
     )
 
 

@@ -12,7 +12,7 @@ out as a document of its own and joined after page 1, which then names how many 
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -48,18 +48,29 @@ def layouts(
     logo_path: str | None,
     labels: Mapping[str, str] | None,
 ) -> Iterator[str | tuple[str, str]]:
-    """The certificate's HTML at each syllabus size from the estimated one down, made only when
-    asked for; last, page 1 with a note and the modules' page 2 (when there are modules)."""
+    """The certificate's HTML at each syllabus size from the estimated one down (see
+    :func:`ladder`)."""
     from certificates import pdf
 
-    first = SYLLABUS_LEVELS.index(estimated_syllabus_level(snapshot))
-    for level in SYLLABUS_LEVELS[first:]:
-        if level == "annex" and not snapshot.modules:
-            return
-        page_one = pdf.render_certificate_html(
+    return ladder(
+        estimated_syllabus_level(snapshot),
+        lambda level: pdf.render_certificate_html(
             snapshot, verify_url, organisation, logo_path, labels, level
-        )
-        yield (page_one, pdf.render_annex_html(snapshot, labels)) if level == "annex" else page_one
+        ),
+        (lambda: pdf.render_annex_html(snapshot, labels)) if snapshot.modules else None,
+    )
+
+
+def ladder(
+    first: str, page_one: Callable[[str], str], list_page: Callable[[], str] | None
+) -> Iterator[str | tuple[str, str]]:
+    """Page 1's HTML at each size of ``SYLLABUS_LEVELS`` from ``first`` down, each made only when
+    asked for; last (with a ``list_page``), page 1 with a note and the list's page 2."""
+    for level in SYLLABUS_LEVELS[SYLLABUS_LEVELS.index(first) :]:
+        if level != "annex":
+            yield page_one(level)
+        elif list_page is not None:
+            yield page_one(level), list_page()
 
 
 def syllabus_clear(document: Any) -> bool:

@@ -208,3 +208,39 @@ def test_the_french_title_prints_on_one_line_above_a_clear_signature(app):
     signatory = next(y for text, y in heights.items() if text.startswith("Claire Fontaine"))
     last = next(y for text, y in heights.items() if text.startswith("Module 3 lu"))
     assert last > signatory + 20, (last, signatory)  # PDF y grows upwards; 20 pt apart at least
+
+
+# A block with many requirements (the bundled course's EP2 has 23) ------------------------------
+
+
+def _requirements(count: int) -> list[str]:
+    return [f"Jeu de rôle : une situation de médiation numéro {n}" for n in range(1, count + 1)]
+
+
+def test_requirements_print_in_columns_that_clear_the_signature(app, monkeypatch):
+    from certificates import pdf, print_fit
+
+    results: list[bool] = []
+
+    def recording(document: object) -> bool:
+        results.append(print_fit.syllabus_clear(document))
+        return results[-1]
+
+    monkeypatch.setattr(pdf, "syllabus_clear", recording)
+    data = issuing.render(french_snapshot(requirements=_requirements(8)), "fr")
+    assert results[-1] is True and len(results) > 1  # laid out again, smaller, until clear
+    (page,) = PdfReader(io.BytesIO(data)).pages
+    assert "numéro 8" in page.extract_text()
+
+
+def test_requirements_that_fit_at_no_size_are_listed_on_page_two(app):
+    app.config["CERTIFICATE_PDFA"] = True  # two documents joined: still one archival PDF
+    requirements = _requirements(23)
+    data = issuing.render(french_snapshot(requirements=requirements), "fr")
+    assert pdfa3b_problems(data) == []
+    first, second = (" ".join(p.extract_text().split()) for p in PdfReader(io.BytesIO(data)).pages)
+    assert "23 évaluations, liste en page 2" in first.replace("\u00a0", " ")
+    assert "numéro" not in first and "Awa Diallo" in first
+    assert "Awa Diallo" in second and "abc" in second  # the holder and the attestation's code
+    for requirement in requirements:
+        assert requirement in second
