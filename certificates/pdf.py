@@ -67,6 +67,9 @@ STYLESHEET = "certificates/print.css"
 DEFAULT_LOGO = "img/logo.svg"
 PDFA_VARIANT = "pdf/a-3b"
 
+#: About how many characters of the title fit one line at each size (uppercase, tracked).
+TITLE_LINE_CHARS = {"l": 28, "m": 36, "s": 46, "xs": 58, "xxs": 72}
+
 #: The colour of the QR code's dark modules: the certificate's ink.
 QR_INK = "#1f3f4d"
 
@@ -238,7 +241,8 @@ def render_certificate_html(
         course_size=_size_class(snapshot.course_title, (48, 72, 100, 140)),
         # Up to about 28 characters fit one line at the largest size, 36 at the next; a title
         # that must wrap anyway takes the smaller size, so its two lines leave the syllabus room.
-        title_size=_size_class(snapshot.certificate_title, (28, 36, 110, 160)),
+        title_size=(title_size := _size_class(snapshot.certificate_title, (28, 36, 110, 160))),
+        title_lines=balanced_lines(snapshot.certificate_title, TITLE_LINE_CHARS[title_size]),
         syllabus_class=level,
         module_columns=balanced_columns(snapshot.modules, 3, MODULE_CHARS_PER_LINE[level]),
         competency_columns=balanced_columns(
@@ -414,6 +418,24 @@ def _utc_naive(moment: datetime) -> datetime:
     if moment.tzinfo is None:
         return moment
     return moment.astimezone(UTC).replace(tzinfo=None)
+
+
+def balanced_lines(text: str, line_chars: int) -> list[str]:
+    """``text`` as printed: as is, unless its natural wrap (about ``line_chars`` a line) would
+    leave a short second line; then two lines, cut after a dash if one fits, else evenly. A
+    long title reads "CAP PREPARATION COURSE — / PREVENTION AND MEDIATION AGENT", not a full
+    line and one word."""
+    if len(text) <= line_chars or len(text) > 2 * line_chars:
+        return [text]
+    spaces = [i for i, char in enumerate(text) if char == " "]
+    natural = max((i for i in spaces if i <= line_chars), default=None)
+    if natural is None or len(text) - natural - 1 >= line_chars // 2:
+        return [text]
+    fitting = [i for i in spaces if i <= line_chars and len(text) - i - 1 <= line_chars]
+    if not fitting:
+        return [text]
+    cut = min(fitting, key=lambda i: (text[i - 1] != "—", abs(len(text) - 2 * i - 1)))
+    return [text[:cut], text[cut + 1 :]]
 
 
 def _size_class(text: str, limits: tuple[int, int, int, int]) -> str:

@@ -545,3 +545,23 @@ def test_embedding_keeps_the_pdf_byte_stable(pdf_with_credential: bytes) -> None
 def test_the_plain_variant_embeds_the_credential_too() -> None:
     plain = render(make_snapshot(), pdfa=False, attachments=[CREDENTIAL])
     assert reader(plain).attachments["open-badge-credential.jwt"] == [CREDENTIAL.data]
+
+
+def test_a_title_that_wraps_is_cut_into_two_even_lines() -> None:
+    from certificates.pdf import balanced_lines
+
+    english = "CAP preparation course — Prevention and mediation agent"
+    assert balanced_lines(english, 46) == [
+        "CAP preparation course —",
+        "Prevention and mediation agent",
+    ]
+    french = "Attestation de formation — préparation au CAP Agent de prévention et de médiation"
+    assert balanced_lines(french, 46) == [french]  # its natural wrap leaves a long second line
+    assert balanced_lines("Certificate of completion", 28) == ["Certificate of completion"]
+    undashed = "A very long course title without any dash in it at all ok"
+    assert balanced_lines(undashed, 46) == [
+        "A very long course title",
+        "without any dash in it at all ok",
+    ]
+    html = render_certificate_html(make_snapshot(certificate_title=english), VERIFY_BASE, "P", None)
+    assert "CAP preparation course —<br>Prevention and mediation agent</h1>" in html
