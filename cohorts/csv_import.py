@@ -5,7 +5,8 @@ a file without problems, in one transaction, so a file is never half-imported. N
 cohort by being imported: every row becomes a pending invitation (``cohorts.membership``) that
 the learner accepts or declines, and the summary counts invitations the same way whether an
 address had an account or not. New addresses get an account and a set-password link, existing
-ones a mail about the invitation; mails go after the commit.
+ones a mail about the invitation; the mails are stored in the same transaction (the outbox)
+and handed to the task queue once it commits.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from cohorts.membership import invite, mail_invitation
+from training import outbox
 from training.accounts import normalise_email, send_token_mail
 from training.email_check import email_validator_module
 from training.extensions import db
@@ -201,12 +203,15 @@ def import_roster(
             invited.append(user.email)
             if result.new and user not in created:
                 to_tell.append(user)
+        # The mails join the import's transaction (one commit for the whole file, not four a
+        # row); their delivery is enqueued once it commits.
+        for user in created:
+            send_token_mail(user, TokenPurpose.INVITE, commit=False)
+        for user in to_tell:
+            mail_invitation(user, cohort, commit=False)
         db.session.commit()
     except Exception:
         db.session.rollback()
         raise
-    for user in created:
-        send_token_mail(user, TokenPurpose.INVITE)
-    for user in to_tell:
-        mail_invitation(user, cohort)
+    outbox.deliver_committed()
     return ImportSummary(invited=invited, already_members=already)

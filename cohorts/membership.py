@@ -77,9 +77,9 @@ def invite(cohort: Cohort, user: User, trainer: User | None) -> Invited | None:
     return Invited(invitation, new=True)
 
 
-def mail_invitation(user: User, cohort: Cohort) -> None:
+def mail_invitation(user: User, cohort: Cohort, *, commit: bool = True) -> None:
     """Tell an existing account about its invitation (new accounts get their set-password mail,
-    which says the same)."""
+    which says the same); with ``commit=False``, in the caller's transaction."""
     with force_locale(user.language):
         send_mail(
             user,
@@ -94,6 +94,7 @@ def mail_invitation(user: User, cohort: Cohort) -> None:
                 cohort=cohort.name,
                 url=external_url("membership.invitations"),
             ),
+            commit=commit,
         )
 
 

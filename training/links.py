@@ -125,7 +125,8 @@ def token_url(purpose: str, token: str) -> str:
 
 
 def send_token_mail(user: User, purpose: str, *, commit: bool = True) -> str:
-    """Mail the user a fresh single-use link for ``purpose``; returns the link."""
+    """Mail the user a fresh single-use link for ``purpose``; returns the link. With
+    ``commit=False`` the token and the mail join the caller's transaction (see ``outbox.add``)."""
     url = token_url(purpose, issue_token(user, purpose, commit=commit))
     with force_locale(user.language):
         if purpose == TokenPurpose.RESET:
@@ -154,7 +155,7 @@ def send_token_mail(user: User, purpose: str, *, commit: bool = True) -> str:
                 name=user.display_name,
                 url=url,
             )
-        send_mail(user, subject, body)
+        send_mail(user, subject, body, commit=commit)
     return url
 
 

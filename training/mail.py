@@ -96,12 +96,16 @@ def send_mail(
     key: str | None = None,
     unsubscribe_url: str | None = None,
     preferences_url: str | None = None,
+    commit: bool = True,
 ) -> OutboxMessage | None:
     """Queue a mail (text + HTML) to a user or an address; None if ``key`` was already queued.
 
     ``key`` is the idempotency key: two callers queuing the same key (two workers running the
-    same reminder) store one message. Without one, every call is a new message.
+    same reminder) store one message. Without one, every call is a new message. With
+    ``commit=False`` (no ``key``), the mail joins the caller's transaction: see ``outbox.add``.
     """
+    if not commit and key is not None:
+        raise ValueError("a mail with an idempotency key commits on its own")
     from training import outbox
 
     text, html = compose(
@@ -114,6 +118,7 @@ def send_mail(
         headers["Auto-Submitted"] = "auto-generated"
     user = None if isinstance(to, str) else to
     return outbox.add(
+        commit=commit,
         key=key or f"{kind}:{uuid.uuid4().hex}",
         kind=kind,
         user_id=user.id if user is not None else None,

@@ -30,12 +30,13 @@ from sqlalchemy import (
     Integer,
     String,
     Text,
+    event,
     or_,
     select,
     update,
 )
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from training import queue as task_queue
 from training.extensions import db
@@ -79,23 +80,31 @@ class OutboxMessage(db.Model):
     sent_at: Mapped[datetime | None] = mapped_column(DateTime)
 
 
-def add(**fields: Any) -> OutboxMessage | None:
+def add(*, commit: bool = True, **fields: Any) -> OutboxMessage | None:
     """Store a message (committing the caller's pending work with it) and enqueue its delivery.
 
-    None when a message with the same ``key`` exists already.
+    None when a message with the same ``key`` exists already. With ``commit=False`` the message
+    joins the caller's transaction, which then calls :func:`deliver_committed` after its commit
+    (a rollback drops both): many mails of one action (a roster import) cost one commit. The
+    caller owns the commit, so use it with unique keys only (a new key per message).
     """
     key = fields.pop("key")
-    exists = db.session.execute(
-        select(OutboxMessage.id).where(OutboxMessage.idempotency_key == key)
-    ).first()
-    if exists is not None:
-        return None
+    if commit:
+        exists = db.session.execute(
+            select(OutboxMessage.id).where(OutboxMessage.idempotency_key == key)
+        ).first()
+        if exists is not None:
+            return None
     now = utcnow()
     message = OutboxMessage(
         idempotency_key=key, status="pending", attempts=0, created_at=now, next_attempt_at=now,
         **fields,
     )  # fmt: skip
     db.session.add(message)
+    if not commit:
+        db.session.flush()
+        db.session().info.setdefault(_AFTER_COMMIT, []).append(message.id)
+        return message
     try:
         db.session.commit()
     except IntegrityError:  # a simultaneous caller stored the same key first
@@ -103,6 +112,25 @@ def add(**fields: Any) -> OutboxMessage | None:
         return None
     task_queue.enqueue(DELIVER, message.id)
     return message
+
+
+_AFTER_COMMIT = "outbox_after_commit"
+
+
+def deliver_committed() -> None:
+    """Enqueue the delivery of what ``add(commit=False)`` stored, once the caller committed.
+
+    Called by the caller after its commit (not from a commit hook: a queue that runs tasks at
+    once, as the tests' does, would then deliver from inside the ending transaction). Forgotten,
+    the messages still go: :func:`sweep` enqueues pending ones after ``FRESH``.
+    """
+    for message_id in db.session().info.pop(_AFTER_COMMIT, ()):
+        task_queue.enqueue(DELIVER, message_id)
+
+
+@event.listens_for(Session, "after_rollback")
+def _forget_rolled_back(session: Session) -> None:
+    session.info.pop(_AFTER_COMMIT, None)
 
 
 def _worker_id() -> str:

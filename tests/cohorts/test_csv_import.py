@@ -119,3 +119,51 @@ def test_a_large_file_fits_the_session_cookie(client, login, trainer, cohort):
     assert "300 invitations sent" in page and "… and 290 more" in page
     assert db.session.query(CohortInvitation).count() == 300
     assert db.session.query(CohortMember).count() == 0
+
+
+def test_the_import_is_one_transaction_with_its_mails(app, trainer, cohort, monkeypatch):
+    """One commit for the whole file, its invitation mails included; delivery is enqueued only
+    after it (the tests' queue delivers at once, with commits of its own)."""
+    from sqlalchemy import event
+
+    from cohorts.csv_import import import_roster
+    from training import outbox
+
+    commits: list[str] = []
+    phase = ["import"]
+    deliver = outbox.deliver_committed
+
+    def delivering() -> None:
+        phase[0] = "delivery"
+        deliver()
+
+    monkeypatch.setattr(outbox, "deliver_committed", delivering)
+    listener = lambda _connection: commits.append(phase[0])  # noqa: E731
+    event.listen(db.engine, "commit", listener)
+    try:
+        rows = "".join(f"new{i}@example.test,New {i}\n" for i in range(20))
+        summary = import_roster(cohort, parse_roster(rows.encode()), trainer=trainer)
+    finally:
+        event.remove(db.engine, "commit", listener)
+    assert len(summary.invited) == 20
+    assert commits.count("import") == 1
+    sent = db.session.query(outbox.OutboxMessage).filter_by(status="sent").count()
+    assert sent == 20 == len([link for link in outbox_links(app) if "/invite/" in link])
+
+
+def test_a_failed_import_stores_no_mail_and_sends_none(app, trainer, cohort, monkeypatch):
+    from cohorts import csv_import
+    from training import outbox
+
+    def failing_invite(cohort, user, trainer):  # noqa: ANN001, ANN202
+        if user.email == "new3@example.test":
+            raise RuntimeError("the database went away")
+        return membership.invite(cohort, user, trainer)
+
+    monkeypatch.setattr(csv_import, "invite", failing_invite)
+    rows = "".join(f"new{i}@example.test,New {i}\n" for i in range(5))
+    with pytest.raises(RuntimeError):
+        csv_import.import_roster(cohort, parse_roster(rows.encode()), trainer=trainer)
+    assert db.session.query(outbox.OutboxMessage).count() == 0
+    assert accounts.find_user_by_email("new0@example.test") is None
+    assert outbox._AFTER_COMMIT not in db.session().info
