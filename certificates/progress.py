@@ -38,71 +38,23 @@ required quizzes' and role-plays' scores, like the overall score.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cached_property
 from statistics import fmean
 from typing import Any, Literal
 
+# The facts in (what was loaded from the database) are in certificates/progress_facts.py;
+# they are named here too, as the progress service's input.
+from certificates.progress_facts import AttemptFact as AttemptFact
+from certificates.progress_facts import GrantFact as GrantFact
+from certificates.progress_facts import LearnerFacts as LearnerFacts
+from certificates.progress_facts import RunFact as RunFact
 from courses.roleplay import verdict
 from quizzes.grading import compute_grade
 
 ItemKind = Literal["module", "quiz", "roleplay"]
 ItemState = Literal["done", "started", "not_started", "passed", "failed", "in_progress"]
 KINDS: tuple[ItemKind, ...] = ("module", "quiz", "roleplay")
-
-
-# --------------------------------------------------------------------------------------------
-# Facts in (what was loaded from the database)
-
-
-@dataclass(frozen=True)
-class AttemptFact:
-    percent: float | None
-    passed: bool | None
-    submitted: bool
-
-
-@dataclass(frozen=True)
-class RunFact:
-    finished: bool
-    outcome: str | None
-    percent: float | None
-    critical: bool
-    steps: int
-
-
-@dataclass(frozen=True)
-class GrantFact:
-    """A trainer's second chance (``courses.overrides.Override``), as the rules read it."""
-
-    kind: str  # extra_attempts | reopen_roleplay | excuse
-    target: str  # module | quiz | roleplay
-    key: str
-    amount: int
-    reason: str
-    granted_by: str
-    granted_at: Any  # datetime
-
-    @classmethod
-    def of(cls, override: Any) -> GrantFact:
-        return cls(
-            override.kind,
-            override.target,
-            override.key,
-            override.amount,
-            override.reason,
-            override.granted_by_label,
-            override.granted_at,
-        )
-
-
-@dataclass
-class LearnerFacts:
-    modules_done: set[str] = field(default_factory=set)
-    modules_opened: set[str] = field(default_factory=set)
-    attempts: dict[str, list[AttemptFact]] = field(default_factory=dict)  # counted, by number
-    runs: dict[str, list[RunFact]] = field(default_factory=dict)
-    grants: list[GrantFact] = field(default_factory=list)
 
 
 # --------------------------------------------------------------------------------------------
