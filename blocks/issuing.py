@@ -32,6 +32,7 @@ from certificates.issuing import (
     verify_url,
 )
 from certificates.print_columns import MODULE_CHARS_PER_LINE, balanced_columns
+from certificates.print_text import size_class
 from certificates.progress import BlockProgress, Item
 from certificates.progress_data import progress_for
 from training import audit
@@ -226,9 +227,9 @@ def render_html(snapshot: AttestationSnapshot, language: str, syllabus: str | No
         date_text=cert_pdf._format_date(day, labels),
         score_text=score,
         # "Attestation de bloc de compétences" wraps at the certificate title's full size.
-        title_size=cert_pdf._size_class(labels["title"], (28, 40, 110, 160)),
-        name_size=cert_pdf._size_class(printed.holder_name, (26, 36, 50, 80)),
-        block_size=cert_pdf._size_class(printed.block_title, (48, 72, 100, 140)),
+        title_size=size_class(labels["title"], (28, 40, 110, 160)),
+        name_size=size_class(printed.holder_name, (26, 36, 50, 80)),
+        block_size=size_class(printed.block_title, (48, 72, 100, 140)),
         syllabus_class=level,
         requirement_columns=balanced_columns(printed.requirements, 3, MODULE_CHARS_PER_LINE[level]),
     )
@@ -238,7 +239,7 @@ def _list_page(snapshot: AttestationSnapshot, language: str) -> str:
     """Page 2, when the requirements do not fit on page 1 at any size."""
     labels = labels_for(language)
     printed = _printable(snapshot)
-    return cert_pdf.render_list_page(
+    return print_fit.render_list_page(
         lang=labels["lang"],
         title=f"{labels['title']} {printed.block_id} – {printed.holder_name}",
         heading=labels["requirements"],

@@ -53,6 +53,7 @@ from certificates.print_columns import (
     balanced_columns,
 )
 from certificates.print_fit import estimated_syllabus_level, layouts, syllabus_clear
+from certificates.print_text import TITLE_LINE_CHARS, balanced_lines, size_class
 from training.dates import format_date
 from training.numbers import format_number
 from training.text_safety import fit_to_fonts, printable
@@ -61,14 +62,10 @@ ROOT_DIR = Path(__file__).resolve().parent.parent
 STATIC_DIR = ROOT_DIR / "static"
 TEMPLATES_DIR = ROOT_DIR / "templates"
 TEMPLATE_NAME = "certificates/print.html"
-ANNEX_TEMPLATE_NAME = "certificates/print_annex.html"
 #: The print stylesheet of the certificate and the block attestation (under static/).
 STYLESHEET = "certificates/print.css"
 DEFAULT_LOGO = "img/logo.svg"
 PDFA_VARIANT = "pdf/a-3b"
-
-#: About how many characters of the title fit one line at each size (uppercase, tracked).
-TITLE_LINE_CHARS = {"l": 28, "m": 36, "s": 46, "xs": 58, "xxs": 72}
 
 #: The colour of the QR code's dark modules: the certificate's ink.
 QR_INK = "#1f3f4d"
@@ -237,48 +234,17 @@ def render_certificate_html(
         hours_text=merged["hours_value"].format(hours=_number(snapshot.hours, merged)),
         date_text=_format_date(snapshot.completed_on, merged),
         score_text=_score_text(snapshot.score_percent, merged),
-        name_size=_size_class(snapshot.holder_name, (26, 36, 50, 80)),
-        course_size=_size_class(snapshot.course_title, (48, 72, 100, 140)),
+        name_size=size_class(snapshot.holder_name, (26, 36, 50, 80)),
+        course_size=size_class(snapshot.course_title, (48, 72, 100, 140)),
         # Up to about 28 characters fit one line at the largest size, 36 at the next; a title
         # that must wrap anyway takes the smaller size, so its two lines leave the syllabus room.
-        title_size=(title_size := _size_class(snapshot.certificate_title, (28, 36, 110, 160))),
+        title_size=(title_size := size_class(snapshot.certificate_title, (28, 36, 110, 160))),
         title_lines=balanced_lines(snapshot.certificate_title, TITLE_LINE_CHARS[title_size]),
         syllabus_class=level,
         module_columns=balanced_columns(snapshot.modules, 3, MODULE_CHARS_PER_LINE[level]),
         competency_columns=balanced_columns(
             snapshot.competencies, 2, COMPETENCY_CHARS_PER_LINE[level]
         ),
-    )
-
-
-def render_annex_html(
-    snapshot: CertificateSnapshot, labels: Mapping[str, str] | None = None
-) -> str:
-    """Page 2 of a certificate whose modules do not fit on page 1: the modules, in 2 columns."""
-    snapshot = printable_snapshot(snapshot)
-    merged = _merge_labels(labels)
-    return render_list_page(
-        lang=merged["lang"],
-        title=f"{snapshot.certificate_title} – {snapshot.holder_name}",
-        heading=merged["modules"],
-        holder_line=f"{snapshot.holder_name} — {snapshot.course_title}",
-        code_line=f"{merged['code']} {snapshot.code}",
-        items=snapshot.modules,
-    )
-
-
-def render_list_page(
-    *, lang: str, title: str, heading: str, holder_line: str, code_line: str, items: Sequence[str]
-) -> str:
-    """A page 2 listing ``items`` in 2 numbered columns under the holder and the code (its
-    fields already printable: see :func:`printable_snapshot`)."""
-    return _ENV.get_template(ANNEX_TEMPLATE_NAME).render(
-        lang=lang,
-        title=title,
-        heading=heading,
-        holder_line=holder_line,
-        code_line=code_line,
-        columns=balanced_columns(items, 2, MODULE_CHARS_PER_LINE["annex"]),
     )
 
 
@@ -418,29 +384,3 @@ def _utc_naive(moment: datetime) -> datetime:
     if moment.tzinfo is None:
         return moment
     return moment.astimezone(UTC).replace(tzinfo=None)
-
-
-def balanced_lines(text: str, line_chars: int) -> list[str]:
-    """``text`` as printed: as is, unless its natural wrap (about ``line_chars`` a line) would
-    leave a short second line; then two lines, cut after a dash if one fits, else evenly. A
-    long title reads "CAP PREPARATION COURSE — / PREVENTION AND MEDIATION AGENT", not a full
-    line and one word."""
-    if len(text) <= line_chars or len(text) > 2 * line_chars:
-        return [text]
-    spaces = [i for i, char in enumerate(text) if char == " "]
-    natural = max((i for i in spaces if i <= line_chars), default=None)
-    if natural is None or len(text) - natural - 1 >= line_chars // 2:
-        return [text]
-    fitting = [i for i in spaces if i <= line_chars and len(text) - i - 1 <= line_chars]
-    if not fitting:
-        return [text]
-    cut = min(fitting, key=lambda i: (text[i - 1] != "—", abs(len(text) - 2 * i - 1)))
-    return [text[:cut], text[cut + 1 :]]
-
-
-def _size_class(text: str, limits: tuple[int, int, int, int]) -> str:
-    """A size step for long text (``l`` … ``xxs``, see print.css), so it stays on one page."""
-    for size, limit in zip(("l", "m", "s", "xs"), limits, strict=True):
-        if len(text) <= limit:
-            return size
-    return "xxs"

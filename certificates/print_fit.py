@@ -12,8 +12,10 @@ out as a document of its own and joined after page 1, which then names how many 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
+
+from certificates.print_columns import MODULE_CHARS_PER_LINE, balanced_columns
 
 if TYPE_CHECKING:
     from certificates.pdf import CertificateSnapshot
@@ -28,6 +30,7 @@ SYLLABUS_DENSE_ABOVE = 750
 #: first; a page whose syllabus still runs into the closing band is laid out again at the next.
 #: "annex", the last, lists the modules on a page 2.
 SYLLABUS_LEVELS = ("", "dense", "compact", "annex")
+ANNEX_TEMPLATE_NAME = "certificates/print_annex.html"
 
 
 def estimated_syllabus_level(snapshot: CertificateSnapshot) -> str:
@@ -57,7 +60,7 @@ def layouts(
         lambda level: pdf.render_certificate_html(
             snapshot, verify_url, organisation, logo_path, labels, level
         ),
-        (lambda: pdf.render_annex_html(snapshot, labels)) if snapshot.modules else None,
+        (lambda: render_annex_html(snapshot, labels)) if snapshot.modules else None,
     )
 
 
@@ -71,6 +74,41 @@ def ladder(
             yield page_one(level)
         elif list_page is not None:
             yield page_one(level), list_page()
+
+
+def render_annex_html(
+    snapshot: CertificateSnapshot, labels: Mapping[str, str] | None = None
+) -> str:
+    """Page 2 of a certificate whose modules do not fit on page 1: the modules, in 2 columns."""
+    from certificates import pdf
+
+    snapshot = pdf.printable_snapshot(snapshot)
+    merged = pdf._merge_labels(labels)
+    return render_list_page(
+        lang=merged["lang"],
+        title=f"{snapshot.certificate_title} – {snapshot.holder_name}",
+        heading=merged["modules"],
+        holder_line=f"{snapshot.holder_name} — {snapshot.course_title}",
+        code_line=f"{merged['code']} {snapshot.code}",
+        items=snapshot.modules,
+    )
+
+
+def render_list_page(
+    *, lang: str, title: str, heading: str, holder_line: str, code_line: str, items: Sequence[str]
+) -> str:
+    """A page 2 listing ``items`` in 2 numbered columns under the holder and the code (its
+    fields already printable: see ``certificates.pdf.printable_snapshot``)."""
+    from certificates import pdf
+
+    return pdf._ENV.get_template(ANNEX_TEMPLATE_NAME).render(
+        lang=lang,
+        title=title,
+        heading=heading,
+        holder_line=holder_line,
+        code_line=code_line,
+        columns=balanced_columns(items, 2, MODULE_CHARS_PER_LINE["annex"]),
+    )
 
 
 def syllabus_clear(document: Any) -> bool:

@@ -548,7 +548,7 @@ def test_the_plain_variant_embeds_the_credential_too() -> None:
 
 
 def test_a_title_that_wraps_is_cut_into_two_even_lines() -> None:
-    from certificates.pdf import balanced_lines
+    from certificates.print_text import balanced_lines
 
     english = "CAP preparation course — Prevention and mediation agent"
     assert balanced_lines(english, 46) == [
