@@ -3,9 +3,10 @@
 ``page_of`` builds one page (50 learners by default) sorted and filtered in SQL over the cached
 standings (``cohorts.standings``), with counts and charts over the whole cohort; ``build``
 makes every row at once (the weekly digest, the quality indicators); ``batches`` makes them a
-batch at a time, in the same order, for the gradebook export. Rows come from a handful of set-based
-queries (members, the progress service's four, last activity, certificates) for the page's
-ids, so neither the number of SQL statements nor the rows loaded depend on the cohort's size.
+batch at a time, in the same order, for the gradebook export. Rows come from a handful of
+set-based queries (members, the progress service's four, last activity, certificates) for the
+page's ids, so neither the number of SQL statements nor the rows loaded depend on the cohort's
+size.
 Each learner's figures are the progress service's (``certificates.progress``): the same
 figures and words as the learner's own pages.
 """
